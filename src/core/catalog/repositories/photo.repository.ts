@@ -1,0 +1,204 @@
+import type { Database } from 'better-sqlite3'
+import type { FolderCount, PhotoFilter, PhotoPage, PhotoQuery } from '../../../shared/contract/photos'
+import type { DateSource, MediaFormat, MediaKind, PhotoRecord, PhotoSummary } from '../../../shared/photos'
+
+/** A photos row as SQLite returns it. */
+export interface PhotoRow {
+  id: number
+  path: string
+  folder: string
+  name: string
+  size: number
+  mtime_ms: number
+  checksum: string | null
+  media_kind: string | null
+  format: string | null
+  raw_format: string | null
+  width: number | null
+  height: number | null
+  orientation: number | null
+  taken_at: string | null
+  date_source: string | null
+  date_confidence: number | null
+  date_suspicious: string | null
+  tz_offset: string | null
+  make: string | null
+  model: string | null
+  lens: string | null
+  iso: number | null
+  exposure_time: number | null
+  f_number: number | null
+  focal_length: number | null
+  gps_lat: number | null
+  gps_lon: number | null
+  gps_alt: number | null
+  gps_suspicious: string | null
+  geohash: string | null
+  imported_at: string
+  missing_since: string | null
+}
+
+const SUMMARY_COLUMNS =
+  'p.id, p.path, p.name, p.folder, p.format, p.width, p.height, p.size, p.taken_at, p.missing_since'
+
+export function toSummary(r: Pick<PhotoRow, 'id' | 'path' | 'name' | 'folder' | 'format' | 'width' | 'height' | 'size' | 'taken_at' | 'missing_since'>): PhotoSummary {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    folder: r.folder,
+    format: r.format as MediaFormat | null,
+    width: r.width,
+    height: r.height,
+    size: r.size,
+    takenAt: r.taken_at,
+    missing: r.missing_since !== null,
+  }
+}
+
+export function toRecord(r: PhotoRow): PhotoRecord {
+  return {
+    ...toSummary(r),
+    mtimeMs: r.mtime_ms,
+    checksum: r.checksum,
+    mediaKind: r.media_kind as MediaKind | null,
+    rawFormat: r.raw_format,
+    orientation: r.orientation,
+    dateSource: r.date_source as DateSource | null,
+    dateConfidence: r.date_confidence,
+    dateSuspicious: r.date_suspicious,
+    tzOffset: r.tz_offset,
+    make: r.make,
+    model: r.model,
+    lens: r.lens,
+    iso: r.iso,
+    exposureTime: r.exposure_time,
+    fNumber: r.f_number,
+    focalLength: r.focal_length,
+    gpsLat: r.gps_lat,
+    gpsLon: r.gps_lon,
+    gpsAlt: r.gps_alt,
+    gpsSuspicious: r.gps_suspicious,
+    geohash: r.geohash,
+    importedAt: r.imported_at,
+    missingSince: r.missing_since,
+  }
+}
+
+/** Escapes LIKE wildcards so user text and folder paths match literally. */
+export function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/**
+ * WHERE clause of a grid filter. Each filter is index-backed (see migration 0001). Features add
+ * their clauses here (duplicates, bursts, quality band, tags) when their tables exist.
+ */
+export function filterClause(filter: PhotoFilter | undefined): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = []
+  const params: Record<string, unknown> = {}
+  if (!filter) return { sql: '', params }
+  if (filter.folder !== undefined) {
+    if (filter.recursive === false) {
+      where.push('p.folder = @folder')
+    } else {
+      where.push(`(p.folder = @folder OR p.folder LIKE @folderPrefix ESCAPE '\\')`)
+      params.folderPrefix = likePrefix(filter.folder.replace(/[\\/]+$/, '') + '/')
+    }
+    params.folder = filter.folder
+  }
+  if (filter.dateFrom) {
+    where.push('p.taken_at >= @dateFrom')
+    params.dateFrom = filter.dateFrom
+  }
+  if (filter.dateTo) {
+    where.push('p.taken_at <= @dateTo')
+    params.dateTo = filter.dateTo
+  }
+  if (filter.camera) {
+    where.push(`TRIM(COALESCE(p.make, '') || ' ' || COALESCE(p.model, '')) = @camera`)
+    params.camera = filter.camera
+  }
+  if (filter.hasGps !== undefined) where.push(filter.hasGps ? 'p.gps_lat IS NOT NULL' : 'p.gps_lat IS NULL')
+  if (filter.missing !== undefined) {
+    where.push(filter.missing ? 'p.missing_since IS NOT NULL' : 'p.missing_since IS NULL')
+  }
+  if (filter.hasErrors !== undefined) {
+    where.push(`${filter.hasErrors ? '' : 'NOT '}EXISTS (SELECT 1 FROM item_errors e WHERE e.photo_id = p.id)`)
+  }
+  if (filter.geohashPrefix) {
+    where.push(`p.geohash >= @ghLow AND p.geohash < @ghHigh`)
+    params.ghLow = filter.geohashPrefix
+    params.ghHigh = `${filter.geohashPrefix}~`
+  }
+  if (filter.bbox) {
+    const [south, west, north, east] = filter.bbox
+    where.push('p.gps_lat BETWEEN @south AND @north')
+    where.push(west <= east ? 'p.gps_lon BETWEEN @west AND @east' : '(p.gps_lon >= @west OR p.gps_lon <= @east)')
+    Object.assign(params, { south, west, north, east })
+  }
+  if (filter.text) {
+    where.push(`(p.name LIKE @text ESCAPE '\\' OR p.make LIKE @text ESCAPE '\\' OR p.model LIKE @text ESCAPE '\\')`)
+    params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  }
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params }
+}
+
+const SORT_SQL: Record<NonNullable<PhotoQuery['sort']>, string> = {
+  // NULL dates last in either direction; id breaks ties so paging is stable.
+  date: 'p.taken_at IS NULL, p.taken_at {dir}, p.id {dir}',
+  name: 'p.name {dir}, p.id {dir}',
+  size: 'p.size {dir}, p.id {dir}',
+  imported: 'p.imported_at {dir}, p.id {dir}',
+  quality: 'p.id {dir}',
+}
+
+/** Reads of the photos table for browsing. */
+export class PhotoRepository {
+  constructor(private readonly db: Database) {}
+
+  page(query: PhotoQuery): PhotoPage {
+    const { sql: where, params } = filterClause(query.filter)
+    const dir = query.descending ? 'DESC' : 'ASC'
+    const order = SORT_SQL[query.sort ?? 'date'].replaceAll('{dir}', dir)
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${where}`).get(params) as { n: number }
+    ).n
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM photos p ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: query.limit, offset: query.offset }) as PhotoRow[]
+    return { total, offset: query.offset, items: rows.map(toSummary) }
+  }
+
+  get(id: number): PhotoRow | undefined {
+    return this.db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined
+  }
+
+  getByPath(path: string): PhotoRow | undefined {
+    return this.db.prepare('SELECT * FROM photos WHERE path = ?').get(path) as PhotoRow | undefined
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM photos').get() as { n: number }).n
+  }
+
+  folders(): FolderCount[] {
+    return this.db
+      .prepare('SELECT folder, COUNT(*) AS count FROM photos GROUP BY folder ORDER BY folder')
+      .all() as FolderCount[]
+  }
+
+  cameras(): { camera: string; count: number }[] {
+    return this.db
+      .prepare(
+        `SELECT TRIM(COALESCE(make, '') || ' ' || COALESCE(model, '')) AS camera, COUNT(*) AS count
+         FROM photos WHERE make IS NOT NULL OR model IS NOT NULL GROUP BY camera ORDER BY count DESC`,
+      )
+      .all() as { camera: string; count: number }[]
+  }
+
+  /** Streams every row in id order (export); never materialises the whole table. */
+  *iterateAll(): IterableIterator<PhotoRow> {
+    yield* this.db.prepare('SELECT * FROM photos ORDER BY id').iterate() as IterableIterator<PhotoRow>
+  }
+}

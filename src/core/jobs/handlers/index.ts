@@ -1,0 +1,11 @@
+import type { JobKind } from '../../../shared/jobs'
+import type { JobHandler } from '../job-handler'
+import { backupHandler } from './backup.handler'
+
+/**
+ * Every job kind's handler. A feature adds `<kind>.handler.ts` and one line here; a kind without
+ * a handler fails with a clear message instead of hanging.
+ */
+export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> = {
+  backup: backupHandler,
+}

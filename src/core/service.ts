@@ -1,0 +1,23 @@
+import type { VamImpl } from '../shared/contract'
+import type { Engine } from './engine'
+import { createCatalogService } from './services/catalog.service'
+import { createJobsService } from './services/jobs.service'
+import { createPhotosService } from './services/photos.service'
+
+/**
+ * The contract's implementation over the engine: what every host (Electron IPC, web host, CLI)
+ * calls. A feature adds its service factory and one line here.
+ */
+export function createVamService(engine: Engine): VamImpl {
+  return {
+    catalog: createCatalogService(engine),
+    jobs: createJobsService(engine),
+    photos: createPhotosService(engine),
+  }
+}
+
+/**
+ * Calls `service.method` with an unvalidated argument: parses it with the contract's schema first.
+ * Hosts use this at their boundary (IPC, HTTP) so bad input is a typed error, never a crash.
+ */
+export { invokeMethod } from './invoke'

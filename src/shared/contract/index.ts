@@ -1,0 +1,53 @@
+import type { JobDto, JobLogLine } from '../jobs'
+import type { ServiceApi, ServiceImpl } from './define'
+import { catalogContract } from './catalog'
+import { jobsContract } from './jobs'
+import { photosContract } from './photos'
+
+/**
+ * The one API contract. Every host implements it (core/service.ts) and every client calls it:
+ * the preload (`window.vam`), the web host (HTTP + WebSocket) and the CLI. A feature adds its
+ * service file beside this one and one line here.
+ */
+export const contract = {
+  catalog: catalogContract,
+  jobs: jobsContract,
+  photos: photosContract,
+} as const
+
+export type Contract = typeof contract
+export type ServiceName = keyof Contract
+
+/** The API as a client calls it. */
+export type VamApi = { readonly [S in ServiceName]: ServiceApi<Contract[S]> }
+/** The API as a host implements it. */
+export type VamImpl = { readonly [S in ServiceName]: ServiceImpl<Contract[S]> }
+
+/** Events pushed from the engine to every client. */
+export interface VamEvents {
+  /** A job changed state or made progress (throttled to ≤ 10/s per job). */
+  readonly jobChanged: JobDto
+  readonly jobLog: JobLogLine
+  /** Catalog rows changed (import batches, analysis results, resolutions): refresh views. */
+  readonly catalogChanged: { readonly reason: string }
+}
+export type VamEventName = keyof VamEvents
+
+/** A client: the API plus event subscription. */
+export interface VamClient extends VamApi {
+  on<E extends VamEventName>(event: E, listener: (payload: VamEvents[E]) => void): () => void
+}
+
+/** Channel name of a method: `photos.page`. Derived, never written by hand elsewhere. */
+export function channelOf(service: string, methodName: string): string {
+  return `${service}.${methodName}`
+}
+
+/** Every `service.method` pair, for hosts that register handlers generically. */
+export function listMethods(): readonly { service: ServiceName; method: string }[] {
+  return (Object.keys(contract) as ServiceName[]).flatMap((service) =>
+    Object.keys(contract[service]).map((m) => ({ service, method: m })),
+  )
+}
+
+export type { ServiceApi, ServiceImpl }

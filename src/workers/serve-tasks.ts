@@ -1,0 +1,31 @@
+import { workerTasks } from '../core/tasks'
+import type { WorkerReply, WorkerRequest } from '../core/jobs/worker-protocol'
+import { serializeError } from '../core/tasks/task-error'
+
+/**
+ * The body of every worker process: runs tasks by name, one reply per request. Runtime-neutral:
+ * the entry file supplies how messages arrive and leave (Node IPC or Electron parentPort).
+ */
+export function serveTasks(
+  onRequest: (handler: (request: WorkerRequest) => void) => void,
+  reply: (message: WorkerReply) => void,
+): void {
+  onRequest((request) => {
+    const task = (workerTasks as Record<string, (input: unknown) => Promise<unknown>>)[
+      request.task
+    ]
+    if (!task) {
+      reply({
+        seq: request.seq,
+        ok: false,
+        error: { name: 'Error', message: `unknown task ${request.task}` },
+      })
+      return
+    }
+    task(request.input).then(
+      (output) => reply({ seq: request.seq, ok: true, output }),
+      (error: unknown) => reply({ seq: request.seq, ok: false, error: serializeError(error) }),
+    )
+  })
+  reply({ ready: true, pid: process.pid })
+}
