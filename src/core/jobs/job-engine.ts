@@ -100,7 +100,10 @@ export class JobEngine {
       live.request = 'cancel'
       live.controller.abort()
       this.wake(live)
-    } else if (row.state === 'queued' || row.state === 'interrupted' || row.state === 'paused') {
+    } else if (row.state === 'running' || row.state === 'paused') {
+      // Running in another process (another `vam` command or the app): ask it.
+      this.jobs.request(id, 'cancel')
+    } else if (row.state === 'queued' || row.state === 'interrupted') {
       this.finish(id, 'cancelled', null)
     }
     return this.dto(id)
@@ -208,6 +211,7 @@ export class JobEngine {
       lastPersist: startedAt,
     }
     this.running.set(row.id, live)
+    this.jobs.request(row.id, null)
     this.jobs.setState(row.id, 'running', { error: null })
     const resumed = row.cursor !== null || row.done + row.failed + row.skipped > 0
     this.addLog(live, 'info', resumed ? `resumed from ${row.cursor ?? 'start'}` : 'started')
@@ -311,6 +315,9 @@ export class JobEngine {
 
   /** Blocks while paused; throws when cancelled or shutting down. */
   private async gate(live: RunningJob): Promise<void> {
+    const fromElsewhere = this.jobs.requestOf(live.id)
+    if (fromElsewhere === 'cancel') live.request = 'cancel'
+    if (fromElsewhere !== null) this.jobs.request(live.id, null)
     while (live.request === 'pause') {
       await new Promise<void>((resolve) => live.resumeWaiters.push(resolve))
     }

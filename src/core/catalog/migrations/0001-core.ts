@@ -67,6 +67,9 @@ export const migration0001: Migration = {
         current_item TEXT,
         error TEXT,
         depends_on TEXT NOT NULL DEFAULT '[]',
+        -- A request from another process (e.g. \`vam jobs cancel\` while \`vam import\` runs):
+        -- the running engine reads it at its next checkpoint.
+        requested TEXT,
         created_at TEXT NOT NULL,
         started_at TEXT,
         finished_at TEXT,

@@ -18,6 +18,7 @@ export interface JobRow {
   started_at: string | null
   finished_at: string | null
   active_seconds: number
+  requested: string | null
 }
 
 /** Row → DTO. Rate and ETA come from the engine while running; from the totals otherwise. */
@@ -119,7 +120,18 @@ export class JobRepository {
       })
   }
 
-  /** On startup: jobs that were running when the process died. */
+  /** Asks the process running the job to pause or cancel it at its next checkpoint. */
+  request(id: number, request: 'pause' | 'cancel' | null): void {
+    this.db.prepare('UPDATE jobs SET requested = ? WHERE id = ?').run(request, id)
+  }
+
+  requestOf(id: number): 'pause' | 'cancel' | null {
+    const row = this.db.prepare('SELECT requested FROM jobs WHERE id = ?').get(id) as
+      | { requested: 'pause' | 'cancel' | null }
+      | undefined
+    return row?.requested ?? null
+  }
+
   /** On startup: jobs that were running or paused when the process died become resumable. */
   markUnfinishedInterrupted(): number {
     return this.db

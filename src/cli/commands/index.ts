@@ -1,0 +1,6 @@
+import type { CliCommand } from '../command'
+import { backupCommands } from './backup.command'
+import { jobsCommands } from './jobs.command'
+
+/** Every `vam` command. A feature adds `<feature>.command.ts` and one line here. */
+export const COMMANDS: readonly CliCommand[] = [...jobsCommands, ...backupCommands]
