@@ -37,6 +37,10 @@ export async function writeVerifiedBackup(
   const file = path.join(backupsDir, `catalog-${createdAt.replace(/[:.]/g, '-')}-${slug}.sqlite`)
   const partial = `${file}.partial`
   await db.backup(partial)
+  // The copy inherits WAL mode; a backup should be one self-contained file.
+  const copy = new Database(partial)
+  copy.pragma('journal_mode = DELETE')
+  copy.close()
   const problems = checkIntegrity(partial)
   if (problems.length > 0) {
     rmSync(partial, { force: true })

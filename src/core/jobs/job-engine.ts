@@ -177,7 +177,8 @@ export class JobEngine {
   }
 
   private schedule(): void {
-    if (this.closing) return
+    // The catalog may be closed by a host right after its last job settled.
+    if (this.closing || !this.options.db.open) return
     for (const row of this.jobs.listQueued()) {
       if (this.running.size >= this.maxConcurrent) return
       const deps = JSON.parse(row.depends_on) as number[]
