@@ -24,3 +24,5 @@ async function main(): Promise<void> {
 }
 
 await main()
+
+export {}

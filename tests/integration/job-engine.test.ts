@@ -135,13 +135,15 @@ describe(JobEngine.name, () => {
 
   it('leaves interrupted jobs after a crash that resume from the cursor, no item done twice', async () => {
     const file = path.join(tempDir(), 'catalog.sqlite')
-    const first = await setup(countingHandler({ total: 5000, batch: 500, delayMs: 5 }), await openCatalog(file))
+    const first = await setup(countingHandler({ total: 5000, batch: 500, delayMs: 25 }), await openCatalog(file))
     const job = first.engine.start({ kind: 'backup' })
     await new Promise((r) => setTimeout(r, 60))
     // Simulate a crash: stop the handler as shutdown would, then force the row back to 'running'
     // as a dead process would have left it, and reopen.
     await first.engine.shutdown()
-    first.catalog.db.prepare(`UPDATE jobs SET state = 'running' WHERE id = ?`).run(job.id)
+    first.catalog.db
+      .prepare(`UPDATE jobs SET state = 'running', owner_pid = 999999999 WHERE id = ?`)
+      .run(job.id)
     const doneBefore = processedCount(first.catalog)
     first.catalog.close()
     await first.pool.close()
@@ -157,6 +159,20 @@ describe(JobEngine.name, () => {
     expect(processedCount(second.catalog)).toBe(5000)
     expect(final.done).toBe(5000)
     second.catalog.close()
+    await second.pool.close()
+  })
+
+  it('keeps a running job of another live process running when a second process opens', async () => {
+    const file = path.join(tempDir(), 'catalog.sqlite')
+    const first = await setup(countingHandler({ total: 1, batch: 1 }), await openCatalog(file))
+    const job = first.engine.start({ kind: 'backup' })
+    await first.engine.waitFor(job.id)
+    // As if the desktop app (pid 1 here: certainly alive) were running it right now.
+    first.catalog.db.prepare(`UPDATE jobs SET state = 'running', owner_pid = 1 WHERE id = ?`).run(job.id)
+    const second = await setup(countingHandler({ total: 1, batch: 1 }), await openCatalog(file))
+    expect(second.engine.get(job.id)?.state).toBe('running')
+    first.catalog.close()
+    await first.pool.close()
     await second.pool.close()
   })
 

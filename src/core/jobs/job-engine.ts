@@ -26,6 +26,20 @@ export interface JobEngineOptions {
   /** Jobs run at once (the plan's parallel mode raises it). */
   readonly maxConcurrent?: number
   readonly now?: () => number
+  /** Whether a job's owner process still runs (default: signal 0 probe). */
+  readonly isProcessAlive?: (pid: number) => boolean
+}
+
+/** A pid that is this process never owns a job at construction time: it was a previous run. */
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 interface RunningJob {
@@ -66,7 +80,7 @@ export class JobEngine {
     this.errors = new ItemErrorRepository(options.db)
     this.maxConcurrent = options.maxConcurrent ?? 1
     this.now = options.now ?? Date.now
-    this.jobs.markUnfinishedInterrupted()
+    this.jobs.markOrphansInterrupted(options.isProcessAlive ?? isProcessAlive)
   }
 
   /** Queues a job; it starts when a slot is free and the jobs in `after` have finished. */
@@ -213,6 +227,7 @@ export class JobEngine {
     }
     this.running.set(row.id, live)
     this.jobs.request(row.id, null)
+    this.jobs.setOwner(row.id, process.pid)
     this.jobs.setState(row.id, 'running', { error: null })
     const resumed = row.cursor !== null || row.done + row.failed + row.skipped > 0
     this.addLog(live, 'info', resumed ? `resumed from ${row.cursor ?? 'start'}` : 'started')

@@ -70,6 +70,9 @@ export const migration0001: Migration = {
         -- A request from another process (e.g. \`vam jobs cancel\` while \`vam import\` runs):
         -- the running engine reads it at its next checkpoint.
         requested TEXT,
+        -- The process running the job: on open, running jobs whose owner is dead are interrupted
+        -- (a live owner, e.g. the app while the CLI opens the same catalog, keeps its jobs).
+        owner_pid INTEGER,
         created_at TEXT NOT NULL,
         started_at TEXT,
         finished_at TEXT,

@@ -19,6 +19,7 @@ export interface JobRow {
   finished_at: string | null
   active_seconds: number
   requested: string | null
+  owner_pid: number | null
 }
 
 /** Row → DTO. Rate and ETA come from the engine while running; from the totals otherwise. */
@@ -132,14 +133,26 @@ export class JobRepository {
     return row?.requested ?? null
   }
 
-  /** On startup: jobs that were running or paused when the process died become resumable. */
-  markUnfinishedInterrupted(): number {
-    return this.db
-      .prepare(
-        `UPDATE jobs SET state = 'interrupted', error = 'the app stopped while this job was running'
-         WHERE state IN ('running', 'paused')`,
-      )
-      .run().changes
+  /**
+   * On startup: jobs left running or paused by a process that no longer exists become
+   * `interrupted` (resumable). `isAlive` is injected so tests can simulate a dead owner.
+   */
+  markOrphansInterrupted(isAlive: (pid: number) => boolean): number {
+    const orphans = (
+      this.db
+        .prepare(`SELECT id, owner_pid FROM jobs WHERE state IN ('running', 'paused')`)
+        .all() as { id: number; owner_pid: number | null }[]
+    ).filter((j) => j.owner_pid === null || !isAlive(j.owner_pid))
+    const mark = this.db.prepare(
+      `UPDATE jobs SET state = 'interrupted', error = 'the app stopped while this job was running'
+       WHERE id = ?`,
+    )
+    for (const job of orphans) mark.run(job.id)
+    return orphans.length
+  }
+
+  setOwner(id: number, pid: number | null): void {
+    this.db.prepare('UPDATE jobs SET owner_pid = ? WHERE id = ?').run(pid, id)
   }
 
   addEvent(jobId: number, level: LogLevel, message: string, at: string): JobLogLine {
