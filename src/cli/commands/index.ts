@@ -1,6 +1,11 @@
 import type { CliCommand } from '../command'
 import { backupCommands } from './backup.command'
 import { jobsCommands } from './jobs.command'
+import { serveCommands } from './serve.command'
 
 /** Every `vam` command. A feature adds `<feature>.command.ts` and one line here. */
-export const COMMANDS: readonly CliCommand[] = [...jobsCommands, ...backupCommands]
+export const COMMANDS: readonly CliCommand[] = [
+  ...jobsCommands,
+  ...backupCommands,
+  ...serveCommands,
+]
