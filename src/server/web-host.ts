@@ -36,12 +36,11 @@ const MAX_BODY_BYTES = 1 << 20
 /** A client this far behind on events gets no more job logs until it catches up. */
 const MAX_WS_BUFFER = 4 << 20
 
-/** Every event is forwarded; the Record makes a new VamEvents member a compile error here. */
-const FORWARDED_EVENTS: Record<VamEventName, true> = {
-  jobChanged: true,
-  jobLog: true,
-  catalogChanged: true,
-}
+/**
+ * Engine events forwarded to browsers. Desktop-only events (native menu commands) are never
+ * emitted by the engine, so they are not listed.
+ */
+const FORWARDED_EVENTS: readonly VamEventName[] = ['jobChanged', 'jobLog', 'catalogChanged']
 
 /**
  * The strict CSP of the page: our own scripts and styles only, images from us (and the online
@@ -261,7 +260,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       client.send(message)
     }
   }
-  const unsubscribe = (Object.keys(FORWARDED_EVENTS) as VamEventName[]).map((event) =>
+  const unsubscribe = FORWARDED_EVENTS.map((event) =>
     engine.events.on(event, (payload) => broadcast(event, payload)),
   )
 
