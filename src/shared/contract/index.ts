@@ -30,8 +30,22 @@ export interface VamEvents {
   readonly jobLog: JobLogLine
   /** Catalog rows changed (import batches, analysis results, resolutions): refresh views. */
   readonly catalogChanged: { readonly reason: string }
+  /** A native menu item or its shortcut was used (desktop app only); the renderer acts on it. */
+  readonly menuCommand: { readonly command: MenuCommand }
 }
 export type VamEventName = keyof VamEvents
+
+/**
+ * Commands the desktop app's native menu sends to the renderer. When a text field has focus the
+ * renderer should let `undo`, `redo` and `selectAll` act on the text instead.
+ */
+export type MenuCommand =
+  | 'undo'
+  | 'redo'
+  | 'find'
+  | 'selectAll'
+  | 'revealInFolder'
+  | 'openSettings'
 
 /** A client: the API plus event subscription. */
 export interface VamClient extends VamApi {
