@@ -1,3 +1,4 @@
+import { importFileTask } from './import-file.task'
 import { pingTask } from './ping.task'
 
 /**
@@ -8,6 +9,7 @@ import { pingTask } from './ping.task'
  */
 export const workerTasks = {
   ping: pingTask,
+  'import-file': importFileTask,
 } as const
 
 export type WorkerTasks = typeof workerTasks

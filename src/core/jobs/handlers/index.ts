@@ -1,6 +1,7 @@
 import type { JobKind } from '../../../shared/jobs'
 import type { JobHandler } from '../job-handler'
 import { backupHandler } from './backup.handler'
+import { importHandler } from './import.handler'
 
 /**
  * Every job kind's handler. A feature adds `<kind>.handler.ts` and one line here; a kind without
@@ -8,4 +9,5 @@ import { backupHandler } from './backup.handler'
  */
 export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> = {
   backup: backupHandler,
+  import: importHandler,
 }
