@@ -52,10 +52,8 @@ export interface VamClient extends VamApi {
   on<E extends VamEventName>(event: E, listener: (payload: VamEvents[E]) => void): () => void
 }
 
-/** Channel name of a method: `photos.page`. Derived, never written by hand elsewhere. */
-export function channelOf(service: string, methodName: string): string {
-  return `${service}.${methodName}`
-}
+// Defined in transport.ts, which the sandboxed preload bundles without the zod schemas.
+export { channelOf } from './transport'
 
 /** Every `service.method` pair, for hosts that register handlers generically. */
 export function listMethods(): readonly { service: ServiceName; method: string }[] {

@@ -15,8 +15,10 @@ type MethodNameLists = { readonly [S in ServiceName]: readonly (keyof Contract[S
  */
 export const METHOD_NAMES = {
   catalog: ['info', 'settings', 'updateSettings', 'backups', 'backup'],
+  health: ['report', 'plan', 'runPlan', 'markdown'],
   jobs: ['start', 'list', 'get', 'cancel', 'pause', 'resume', 'log', 'errors'],
   photos: ['page', 'get', 'folders', 'cameras'],
+  search: ['text', 'similar', 'model', 'setModel', 'tags', 'setTags'],
 } as const satisfies MethodNameLists
 
 /** Every event of VamEvents, by name (kept complete by the same check). */
@@ -40,6 +42,11 @@ const _namesComplete: {
   readonly events: [MissingEvents] extends [never] ? true : MissingEvents
 } = { methods: true, events: true }
 void _namesComplete
+
+/** Channel name of a method: `photos.page`. Derived, never written by hand elsewhere. */
+export function channelOf(service: string, methodName: string): string {
+  return `${service}.${methodName}`
+}
 
 /** The one channel every engine event travels on, host → renderer. */
 export const EVENT_CHANNEL = 'vam:event'
