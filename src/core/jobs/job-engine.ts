@@ -184,10 +184,13 @@ export class JobEngine {
       this.wake(live)
       return live.done
     })
+    let timer: NodeJS.Timeout | undefined
     await Promise.race([
       Promise.allSettled(stopping),
-      new Promise((resolve) => setTimeout(resolve, timeoutMs)),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ])
+    // A pending timer would keep a CLI process alive for the full timeout after its work is done.
+    clearTimeout(timer)
   }
 
   private schedule(): void {
