@@ -1,5 +1,8 @@
 import type { CliCommand } from '../command'
 import { backupCommands } from './backup.command'
+import { exportCommands } from './export.command'
+import { healthCommands } from './health.command'
+import { importCommands } from './import.command'
 import { jobsCommands } from './jobs.command'
 import { serveCommands } from './serve.command'
 
@@ -8,4 +11,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...jobsCommands,
   ...backupCommands,
   ...serveCommands,
+  ...importCommands,
+  ...exportCommands,
+  ...healthCommands,
 ]
