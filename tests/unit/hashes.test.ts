@@ -16,6 +16,7 @@ import {
   wHashScale,
   type PerceptualHashes,
 } from '../../src/core/analysis/hashes'
+import { resizeForAnalysis } from '../../src/core/analysis/quality'
 
 const FIXTURES = path.resolve(__dirname, '../fixtures')
 const REF = JSON.parse(readFileSync(path.join(FIXTURES, 'ref-hashes.json'), 'utf8')) as Record<
@@ -30,7 +31,9 @@ async function storedGrey(file: string, maxSide?: number) {
   if (maxSide)
     pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
   const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true })
-  return greyFromRgb(data, info.width, info.height, info.channels)
+  const grey = greyFromRgb(data, info.width, info.height, info.channels)
+  // The analyze task hashes the 512 px analysis greyscale of its 1024 px decode.
+  return maxSide ? resizeForAnalysis(grey) : grey
 }
 
 async function agreement(decode: (file: string) => ReturnType<typeof storedGrey>) {
@@ -64,7 +67,7 @@ describe('perceptual hashes vs imagehash reference values', () => {
     }
   })
 
-  it('agrees on the 1024 px decode the analyze pipeline uses', async () => {
+  it('agrees on the 1024 px decode → 512 px greyscale the analyze task uses', async () => {
     const rows = await agreement((file) => storedGrey(file, 1024))
     console.log(
       '1024 decode, Hamming vs ref:',

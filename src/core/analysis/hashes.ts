@@ -276,12 +276,31 @@ export function wHashOfSquare(square: GreyImage): bigint {
 
 /** All four hashes of a greyscale image ('L' pixels at any size). */
 export function perceptualHashes(grey: GreyImage): PerceptualHashes {
+  return hashesWithStats(grey).hashes
+}
+
+/**
+ * The four hashes plus the mean and standard deviation of the 32x32 greyscale that pHash uses
+ * (so duplicate detection can recognise near-uniform, low-information images).
+ */
+export function hashesWithStats(grey: GreyImage): {
+  hashes: PerceptualHashes
+  mean: number
+  stddev: number
+  lowInformation: boolean
+} {
   const scale = wHashScale(grey.width, grey.height)
+  const small32 = resizeLanczos(grey, 32, 32)
+  const stats = greyStats(small32)
   return {
-    ahash: aHashOf8x8(resizeLanczos(grey, 8, 8)),
-    dhash: dHashOf9x8(resizeLanczos(grey, 9, 8)),
-    phash: pHashOf32x32(resizeLanczos(grey, 32, 32)),
-    whash: wHashOfSquare(resizeLanczos(grey, scale, scale)),
+    hashes: {
+      ahash: aHashOf8x8(resizeLanczos(grey, 8, 8)),
+      dhash: dHashOf9x8(resizeLanczos(grey, 9, 8)),
+      phash: pHashOf32x32(small32),
+      whash: wHashOfSquare(resizeLanczos(grey, scale, scale)),
+    },
+    ...stats,
+    lowInformation: isLowInformation(stats),
   }
 }
 

@@ -1,3 +1,4 @@
+import { analyzeTask } from './analyze.task'
 import { importFileTask } from './import-file.task'
 import { pingTask } from './ping.task'
 
@@ -10,6 +11,7 @@ import { pingTask } from './ping.task'
 export const workerTasks = {
   ping: pingTask,
   'import-file': importFileTask,
+  analyze: analyzeTask,
 } as const
 
 export type WorkerTasks = typeof workerTasks

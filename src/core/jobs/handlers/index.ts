@@ -1,5 +1,6 @@
 import type { JobKind } from '../../../shared/jobs'
 import type { JobHandler } from '../job-handler'
+import { analyzeHandler } from './analyze.handler'
 import { backupHandler } from './backup.handler'
 import { importHandler } from './import.handler'
 
@@ -10,4 +11,5 @@ import { importHandler } from './import.handler'
 export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> = {
   backup: backupHandler,
   import: importHandler,
+  analyze: analyzeHandler,
 }
