@@ -2,7 +2,9 @@ import type { JobKind } from '../../../shared/jobs'
 import type { JobHandler } from '../job-handler'
 import { analyzeHandler } from './analyze.handler'
 import { backupHandler } from './backup.handler'
+import { geohashHandler } from './geohash.handler'
 import { importHandler } from './import.handler'
+import { verifyHandler } from './verify.handler'
 
 /**
  * Every job kind's handler. A feature adds `<kind>.handler.ts` and one line here; a kind without
@@ -11,5 +13,7 @@ import { importHandler } from './import.handler'
 export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> = {
   backup: backupHandler,
   import: importHandler,
+  geohash: geohashHandler,
+  verify: verifyHandler,
   analyze: analyzeHandler,
 }
