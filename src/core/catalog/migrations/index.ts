@@ -1,6 +1,7 @@
 import { migration0001 } from './0001-core'
 import { migration0002 } from './0002-analysis'
+import { migration0003 } from './0003-duplicates-bursts'
 import type { Migration } from './migration'
 
 /** Every migration in order. A feature adds its file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002]
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003]
