@@ -3,6 +3,7 @@ import type { Engine } from './engine'
 import { createCatalogService } from './services/catalog.service'
 import { createJobsService } from './services/jobs.service'
 import { createPhotosService } from './services/photos.service'
+import { createSearchService } from './services/search.service'
 
 /**
  * The contract's implementation over the engine: what every host (Electron IPC, web host, CLI)
@@ -13,6 +14,7 @@ export function createVamService(engine: Engine): VamImpl {
     catalog: createCatalogService(engine),
     jobs: createJobsService(engine),
     photos: createPhotosService(engine),
+    search: createSearchService(engine),
   }
 }
 

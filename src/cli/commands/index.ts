@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command'
 import { backupCommands } from './backup.command'
+import { clipCommands } from './clip.command'
 import { exportCommands } from './export.command'
 import { healthCommands } from './health.command'
 import { importCommands } from './import.command'
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   ...importCommands,
   ...exportCommands,
   ...healthCommands,
+  ...clipCommands,
 ]

@@ -45,6 +45,14 @@ export function schemaVersionOf(db: Db): number {
   return row.v ?? 0
 }
 
+/** Versions recorded in schema_migrations. */
+export function appliedVersions(db: Db): Set<number> {
+  schemaVersionOf(db)
+  return new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  )
+}
+
 /**
  * Opens (or creates) a catalog file and brings its schema up to date. When an existing catalog
  * needs migrations, a verified backup is written first.
@@ -57,7 +65,13 @@ export async function openCatalog(file: string, options: OpenCatalogOptions = {}
     configureConnection(db)
     const migrations = options.migrations ?? MIGRATIONS
     const current = schemaVersionOf(db)
-    const pending = migrations.filter((m) => m.version > current)
+    // Every migration not yet recorded, in version order — not just those above the highest:
+    // numbers are reserved per feature, so 0004 can land before 0003, and a catalog already at
+    // v4 must still get 0003 when it arrives.
+    const applied = appliedVersions(db)
+    const pending = [...migrations]
+      .filter((m) => !applied.has(m.version))
+      .sort((a, b) => a.version - b.version)
     if (pending.length > 0 && current > 0) {
       const backup = await writeVerifiedBackup(
         db,

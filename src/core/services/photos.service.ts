@@ -3,6 +3,7 @@ import type { PhotoDetail, photosContract } from '../../shared/contract/photos'
 import { ItemErrorRepository } from '../catalog/repositories/item-error.repository'
 import { PhotoRepository, toRecord } from '../catalog/repositories/photo.repository'
 import type { Engine } from '../engine'
+import { clipDetailSection } from './search.service'
 
 /**
  * Contributes a section to a photo's detail (hashes, quality, tags, …). Features register theirs
@@ -10,7 +11,9 @@ import type { Engine } from '../engine'
  */
 export type DetailSection = (engine: Engine, photoId: number) => unknown
 
-export const PHOTO_DETAIL_SECTIONS: Record<string, DetailSection> = {}
+export const PHOTO_DETAIL_SECTIONS: Record<string, DetailSection> = {
+  clip: clipDetailSection,
+}
 
 export function photoDetail(engine: Engine, id: number): PhotoDetail | null {
   const row = new PhotoRepository(engine.catalog.db).get(id)

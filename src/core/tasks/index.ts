@@ -1,6 +1,7 @@
 import { analyzeTask } from './analyze.task'
 import { importFileTask } from './import-file.task'
 import { pingTask } from './ping.task'
+import { clipEmbedTask } from './clip-embed.task'
 
 /**
  * Everything a worker process can do, by name. Tasks run inside workers (child processes under
@@ -10,6 +11,7 @@ import { pingTask } from './ping.task'
  */
 export const workerTasks = {
   ping: pingTask,
+  'clip-embed': clipEmbedTask,
   'import-file': importFileTask,
   analyze: analyzeTask,
 } as const

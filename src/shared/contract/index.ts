@@ -3,6 +3,7 @@ import type { ServiceApi, ServiceImpl } from './define'
 import { catalogContract } from './catalog'
 import { jobsContract } from './jobs'
 import { photosContract } from './photos'
+import { searchContract } from './search'
 
 /**
  * The one API contract. Every host implements it (core/service.ts) and every client calls it:
@@ -13,6 +14,7 @@ export const contract = {
   catalog: catalogContract,
   jobs: jobsContract,
   photos: photosContract,
+  search: searchContract,
 } as const
 
 export type Contract = typeof contract

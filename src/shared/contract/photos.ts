@@ -25,6 +25,8 @@ export const PhotoFilterSchema = z.object({
   bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
   /** Filename / camera substring search. */
   text: z.string().max(200).optional(),
+  /** Photos with this zero-shot tag from the active CLIP model (see contract/search.ts). */
+  tag: z.string().min(1).max(80).optional(),
 })
 export type PhotoFilter = z.infer<typeof PhotoFilterSchema>
 

@@ -17,6 +17,7 @@ export const METHOD_NAMES = {
   catalog: ['info', 'settings', 'updateSettings', 'backups', 'backup'],
   jobs: ['start', 'list', 'get', 'cancel', 'pause', 'resume', 'log', 'errors'],
   photos: ['page', 'get', 'folders', 'cameras'],
+  search: ['text', 'similar', 'model', 'setModel', 'tags', 'setTags'],
 } as const satisfies MethodNameLists
 
 /** Every event of VamEvents, by name (kept complete by the same check). */

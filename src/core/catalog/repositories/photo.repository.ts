@@ -141,6 +141,14 @@ export function filterClause(filter: PhotoFilter | undefined): { sql: string; pa
     where.push(`(p.name LIKE @text ESCAPE '\\' OR p.make LIKE @text ESCAPE '\\' OR p.model LIKE @text ESCAPE '\\')`)
     params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   }
+  if (filter.tag) {
+    // Tags of the active model only: tags of an earlier model are stale (migration 0004).
+    where.push(
+      `EXISTS (SELECT 1 FROM tags t JOIN clip_models m ON m.model_id = t.model_id AND m.active = 1
+               WHERE t.photo_id = p.id AND t.tag = @tag)`,
+    )
+    params.tag = filter.tag
+  }
   return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 

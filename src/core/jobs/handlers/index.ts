@@ -3,6 +3,7 @@ import type { JobHandler } from '../job-handler'
 import { analyzeHandler } from './analyze.handler'
 import { backupHandler } from './backup.handler'
 import { geohashHandler } from './geohash.handler'
+import { clipHandler } from './clip.handler'
 import { importHandler } from './import.handler'
 import { verifyHandler } from './verify.handler'
 
@@ -12,6 +13,7 @@ import { verifyHandler } from './verify.handler'
  */
 export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> = {
   backup: backupHandler,
+  clip: clipHandler,
   import: importHandler,
   geohash: geohashHandler,
   verify: verifyHandler,
