@@ -6,6 +6,7 @@ import { healthCommands } from './health.command'
 import { importCommands } from './import.command'
 import { jobsCommands } from './jobs.command'
 import { serveCommands } from './serve.command'
+import { showCommands } from './show.command'
 
 /** Every `vam` command. A feature adds `<feature>.command.ts` and one line here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   ...exportCommands,
   ...healthCommands,
   ...clipCommands,
+  ...showCommands,
 ]

@@ -3,6 +3,11 @@ import type { PhotoDetail, photosContract } from '../../shared/contract/photos'
 import { ItemErrorRepository } from '../catalog/repositories/item-error.repository'
 import { PhotoRepository, toRecord } from '../catalog/repositories/photo.repository'
 import type { Engine } from '../engine'
+import {
+  hashesDetailSection,
+  qualityDetailSection,
+  thumbnailsDetailSection,
+} from './analysis-detail'
 import { clipDetailSection } from './search.service'
 
 /**
@@ -13,6 +18,9 @@ export type DetailSection = (engine: Engine, photoId: number) => unknown
 
 export const PHOTO_DETAIL_SECTIONS: Record<string, DetailSection> = {
   clip: clipDetailSection,
+  hashes: hashesDetailSection,
+  quality: qualityDetailSection,
+  thumbnails: thumbnailsDetailSection,
 }
 
 export function photoDetail(engine: Engine, id: number): PhotoDetail | null {
