@@ -1,0 +1,199 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+
+const repo = path.resolve(import.meta.dirname, '..')
+export const SCREENSHOTS = path.join(repo, 'test-results', 'screenshots')
+
+/** A running `vam serve` on a temp catalog, with a temp copy of the fixture photos. */
+export interface HostFixture {
+  readonly url: string
+  readonly origin: string
+  readonly token: string
+  readonly dir: string
+  readonly photosDir: string
+  /** Photos the folder holds (fixtures + generated). */
+  readonly photoCount: number
+  /** Calls the contract over HTTP with the token (test setup and checks). */
+  call<T = unknown>(service: string, method: string, input?: unknown): Promise<T>
+}
+
+/** Geotagged JPEGs (Paris ×3, Tokyo ×2) so the map has clusters in two places. */
+const GEO_PHOTOS = [
+  {
+    name: 'geo_paris_1.jpg',
+    lat: [48, 51, 0],
+    lon: [2, 21, 0],
+    ref: ['N', 'E'],
+    colour: { r: 200, g: 60, b: 60 },
+  },
+  {
+    name: 'geo_paris_2.jpg',
+    lat: [48, 52, 0],
+    lon: [2, 20, 0],
+    ref: ['N', 'E'],
+    colour: { r: 60, g: 200, b: 60 },
+  },
+  {
+    name: 'geo_paris_3.jpg',
+    lat: [48, 50, 0],
+    lon: [2, 22, 0],
+    ref: ['N', 'E'],
+    colour: { r: 60, g: 60, b: 200 },
+  },
+  {
+    name: 'geo_tokyo_1.jpg',
+    lat: [35, 41, 0],
+    lon: [139, 41, 0],
+    ref: ['N', 'E'],
+    colour: { r: 200, g: 200, b: 60 },
+  },
+  {
+    name: 'geo_tokyo_2.jpg',
+    lat: [35, 40, 0],
+    lon: [139, 42, 0],
+    ref: ['N', 'E'],
+    colour: { r: 60, g: 200, b: 200 },
+  },
+] as const
+
+async function writeGeoPhotos(dir: string): Promise<void> {
+  for (const [i, g] of GEO_PHOTOS.entries()) {
+    // Gradients differ per photo so perceptual hashes never make them duplicates of each other.
+    const width = 320
+    const height = 240
+    const pixels = Buffer.alloc(width * height * 3)
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 3
+        const wave = Math.sin((x * (i + 1)) / 17 + (y * (5 - i)) / 23) * 60
+        pixels[o] = Math.max(0, Math.min(255, g.colour.r + wave))
+        pixels[o + 1] = Math.max(0, Math.min(255, g.colour.g - wave))
+        pixels[o + 2] = Math.max(0, Math.min(255, g.colour.b + (x % 40)))
+      }
+    }
+    const dms = (v: readonly number[]) => v.map((n) => `${n}/1`).join(' ')
+    await sharp(pixels, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 85 })
+      .withExif({
+        IFD0: { Make: 'E2ECam', Model: 'Geo 1' },
+        IFD2: { DateTimeOriginal: `2021:06:0${i + 1} 10:00:00` },
+        IFD3: {
+          GPSLatitudeRef: g.ref[0],
+          GPSLatitude: dms(g.lat),
+          GPSLongitudeRef: g.ref[1],
+          GPSLongitude: dms(g.lon),
+        },
+      })
+      .toFile(path.join(dir, g.name))
+  }
+}
+
+/** Starts `vam serve` from source on a fresh catalog and waits for its URL. */
+async function startServe(catalog: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repo, 'node_modules/tsx/dist/cli.mjs'),
+      'src/cli/index.ts',
+      '--catalog',
+      catalog,
+      'serve',
+      '--port',
+      '0',
+    ],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
+  )
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`vam serve did not start:\n${stderr}`)), 60_000)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const match = /served at (http:\/\/\S+)/.exec(out)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`vam serve exited ${code}:\n${stderr}`)))
+  })
+  return { child, url }
+}
+
+export const test = base.extend<object, { host: HostFixture }>({
+  host: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'vam-e2e-'))
+      const photosDir = path.join(dir, 'photos')
+      mkdirSync(photosDir)
+      const fixtures = path.join(repo, 'tests/fixtures/photos')
+      for (const f of readdirSync(fixtures))
+        copyFileSync(path.join(fixtures, f), path.join(photosDir, f))
+      await writeGeoPhotos(photosDir)
+      const { child, url } = await startServe(path.join(dir, 'catalog.sqlite'))
+      const parsed = new URL(url)
+      const token = parsed.searchParams.get('token') ?? ''
+      const call = async <T>(service: string, method: string, input: unknown = {}): Promise<T> => {
+        const res = await fetch(`${parsed.origin}/api/${service}/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-vam-token': token },
+          body: JSON.stringify(input),
+        })
+        const body = (await res.json()) as T
+        if (!res.ok) throw new Error(`${service}.${method}: ${JSON.stringify(body)}`)
+        return body
+      }
+      await use({
+        url,
+        origin: parsed.origin,
+        token,
+        dir,
+        photosDir,
+        photoCount: readdirSync(photosDir).length,
+        call,
+      })
+      child.kill('SIGTERM')
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, 5000)
+        child.once('exit', () => {
+          clearTimeout(t)
+          resolve(undefined)
+        })
+      })
+      rmSync(dir, { recursive: true, force: true })
+    },
+    { scope: 'worker' },
+  ],
+})
+
+export { expect }
+
+/** Saves a full-window screenshot of the current page under test-results/screenshots/. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) })
+}
+
+/** Waits until a job of `kind` is no longer queued/running; returns its final state. */
+export async function waitForJob(
+  host: HostFixture,
+  kind: string,
+  timeoutMs = 90_000,
+): Promise<string> {
+  const started = Date.now()
+  for (;;) {
+    const jobs = await host.call<{ kind: string; state: string }[]>('jobs', 'list', { limit: 20 })
+    const job = jobs.find((j) => j.kind === kind)
+    if (job && !['queued', 'running', 'paused'].includes(job.state)) return job.state
+    if (Date.now() - started > timeoutMs) throw new Error(`job ${kind} still ${job?.state}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}

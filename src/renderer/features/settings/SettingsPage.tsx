@@ -1,0 +1,183 @@
+import { useState } from 'react'
+import type { Settings } from '../../../shared/settings'
+import { useSettingsStore, type SettingsPatch } from './settings.store'
+
+function NumberField(props: {
+  label: string
+  help: string
+  value: number
+  min: number
+  max: number
+  step?: number
+  onSave(value: number): void
+}) {
+  const [text, setText] = useState(String(props.value))
+  return (
+    <label className="setting">
+      <span className="setting-label">{props.label}</span>
+      <input
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => {
+          const n = Number(text)
+          if (Number.isFinite(n) && n >= props.min && n <= props.max && n !== props.value)
+            props.onSave(n)
+          else setText(String(props.value))
+        }}
+      />
+      <span className="setting-help">{props.help}</span>
+    </label>
+  )
+}
+
+function TextField(props: {
+  label: string
+  help: string
+  value: string
+  placeholder?: string
+  onSave(value: string): void
+}) {
+  const [text, setText] = useState(props.value)
+  return (
+    <label className="setting">
+      <span className="setting-label">{props.label}</span>
+      <input
+        type="text"
+        value={text}
+        placeholder={props.placeholder}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => text !== props.value && props.onSave(text)}
+      />
+      <span className="setting-help">{props.help}</span>
+    </label>
+  )
+}
+
+function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): void }) {
+  const { settings, save } = props
+  return (
+    <>
+      <h2>Review</h2>
+      <NumberField
+        label="Duplicate threshold"
+        help="Largest aHash and dHash distance (both must match) for two photos to count as near duplicates. Lower is stricter; 5 is a good default."
+        value={settings.duplicateThreshold}
+        min={0}
+        max={32}
+        onSave={(v) => save({ duplicateThreshold: v })}
+      />
+      <NumberField
+        label="Burst gap (seconds)"
+        help="Largest time between consecutive frames of one burst."
+        value={settings.burstGapSeconds}
+        min={0}
+        max={60}
+        step={0.5}
+        onSave={(v) => save({ burstGapSeconds: v })}
+      />
+      <h2>Performance</h2>
+      <NumberField
+        label="Worker processes"
+        help="Processes that decode and analyse photos. 0 = one less than the CPU cores. Applies to jobs started after a restart."
+        value={settings.workerCount}
+        min={0}
+        max={64}
+        onSave={(v) => save({ workerCount: v })}
+      />
+      <TextField
+        label="Thumbnail cache folder"
+        help="Where thumbnails and previews are written. Empty = beside the catalog file."
+        value={settings.thumbnailDir}
+        placeholder="(beside the catalog)"
+        onSave={(v) => save({ thumbnailDir: v })}
+      />
+      <h2>Map</h2>
+      <TextField
+        label="Online map tiles"
+        help="A tile URL template such as https://tile.example.org/{z}/{x}/{y}.png. Empty = the bundled offline world outline only (works with no network)."
+        value={settings.mapTileUrl}
+        placeholder="(offline outline only)"
+        onSave={(v) => save({ mapTileUrl: v })}
+      />
+      <h2>Search</h2>
+      <TextField
+        label="CLIP model folder"
+        help="A folder with a CLIP image encoder, text encoder (ONNX) and tokenizer.json. Text search uses it once the Clip job has run."
+        value={settings.clipModelDir}
+        placeholder="(no model: search matches file names and cameras)"
+        onSave={(v) => save({ clipModelDir: v })}
+      />
+      <h2>Appearance</h2>
+      <label className="setting">
+        <span className="setting-label">Theme</span>
+        <select
+          value={settings.theme}
+          data-testid="theme-select"
+          onChange={(e) => save({ theme: e.target.value as Settings['theme'] })}
+        >
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+        <span className="setting-help">
+          “Follow the system” switches with your desktop's light/dark preference.
+        </span>
+      </label>
+    </>
+  )
+}
+
+/** Settings: catalog facts plus every user setting, saved on change. */
+export function SettingsPage() {
+  const settings = useSettingsStore((s) => s.settings)
+  const info = useSettingsStore((s) => s.info)
+  const error = useSettingsStore((s) => s.error)
+  const saving = useSettingsStore((s) => s.saving)
+  return (
+    <div className="page settings-page" data-testid="settings-page">
+      <h1>Settings {saving && <span className="muted">saving…</span>}</h1>
+      {error && <p className="error-text">{error}</p>}
+      <h2>Catalog</h2>
+      {info && (
+        <dl className="value-table">
+          <div className="value-row">
+            <dt>Catalog file</dt>
+            <dd>
+              <code>{info.catalogPath}</code>
+            </dd>
+          </div>
+          <div className="value-row">
+            <dt>Photos</dt>
+            <dd>{info.photoCount.toLocaleString()}</dd>
+          </div>
+          <div className="value-row">
+            <dt>Cache folder</dt>
+            <dd>
+              <code>{info.cacheDir}</code>
+            </dd>
+          </div>
+          <div className="value-row">
+            <dt>Schema version</dt>
+            <dd>{info.schemaVersion}</dd>
+          </div>
+        </dl>
+      )}
+      <p className="setting-help">
+        To use another catalog, start the app with <code>--catalog FILE</code> (or set{' '}
+        <code>VAM_CATALOG</code>); the CLI uses the same option. Backups are kept beside the catalog
+        file.
+      </p>
+      {settings && (
+        <SettingsForm
+          key={JSON.stringify(settings)}
+          settings={settings}
+          save={(p) => void useSettingsStore.getState().update(p)}
+        />
+      )}
+    </div>
+  )
+}
