@@ -2,6 +2,7 @@ import type { VamImpl } from '../shared/contract'
 import type { Engine } from './engine'
 import { createCatalogService } from './services/catalog.service'
 import { createJobsService } from './services/jobs.service'
+import { createMapService } from './services/map.service'
 import { createPhotosService } from './services/photos.service'
 import { createSearchService } from './services/search.service'
 
@@ -13,6 +14,7 @@ export function createVamService(engine: Engine): VamImpl {
   return {
     catalog: createCatalogService(engine),
     jobs: createJobsService(engine),
+    map: createMapService(engine),
     photos: createPhotosService(engine),
     search: createSearchService(engine),
   }

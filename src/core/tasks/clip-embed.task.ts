@@ -32,6 +32,13 @@ export interface ClipEmbedOutput {
 }
 
 /**
+ * Test-only fault injection, the same switch as the analyze task's: a worker started with
+ * VAM_FAULT_EXIT_ON=<text> exits hard on a batch holding a photo whose path contains <text>,
+ * as a native abort would (tests of crash isolation).
+ */
+const FAULT_EXIT_ON = process.env.VAM_FAULT_EXIT_ON
+
+/**
  * The visual encoder stays loaded for the life of the worker (ViT-B/32 takes ~1 s to load and
  * ~350 MB): keyed by folder + model id so a changed model is reloaded, and only one is kept.
  */
@@ -57,6 +64,7 @@ function encoderFor(model: VisualModelRef, threads: number): Promise<ClipImageEn
  */
 export async function clipEmbedTask(input: ClipEmbedInput): Promise<ClipEmbedOutput> {
   configureSharpForWorker()
+  if (FAULT_EXIT_ON && input.items.some((item) => item.path.includes(FAULT_EXIT_ON))) process.exit(70)
   const encoder = await encoderFor(input.model, input.threads)
   const size = encoder.tensorSize
   const pixels = new Float32Array(input.items.length * size)

@@ -2,6 +2,7 @@ import type { JobDto, JobLogLine } from '../jobs'
 import type { ServiceApi, ServiceImpl } from './define'
 import { catalogContract } from './catalog'
 import { jobsContract } from './jobs'
+import { mapContract } from './map'
 import { photosContract } from './photos'
 import { searchContract } from './search'
 
@@ -13,6 +14,7 @@ import { searchContract } from './search'
 export const contract = {
   catalog: catalogContract,
   jobs: jobsContract,
+  map: mapContract,
   photos: photosContract,
   search: searchContract,
 } as const

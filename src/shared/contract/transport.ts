@@ -16,6 +16,7 @@ type MethodNameLists = { readonly [S in ServiceName]: readonly (keyof Contract[S
 export const METHOD_NAMES = {
   catalog: ['info', 'settings', 'updateSettings', 'backups', 'backup'],
   jobs: ['start', 'list', 'get', 'cancel', 'pause', 'resume', 'log', 'errors'],
+  map: ['clusters', 'timeline'],
   photos: ['page', 'get', 'folders', 'cameras'],
   search: ['text', 'similar', 'model', 'setModel', 'tags', 'setTags'],
 } as const satisfies MethodNameLists
