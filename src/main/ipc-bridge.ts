@@ -16,15 +16,20 @@ const MAX_MESSAGE = 2000
 /** An error as the renderer sees it: a code and a message, never a stack or a live object. */
 export function toRemoteError(error: unknown): RemoteError {
   if (error instanceof ContractError) return { code: error.code, message: clip(error.message) }
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error
-      ? (error as { code: unknown }).code
-      : null
-  const message = error instanceof Error ? error.message : String(error)
-  return {
-    // Domain codes (ItemError's, a service's `not_found`…) pass through; anything odd is internal.
-    code: typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'internal',
-    message: clip(message),
+  try {
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error
+        ? (error as { code: unknown }).code
+        : null
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      // Domain codes (ItemError's, a service's `not_found`…) pass through; anything odd is internal.
+      code: typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'internal',
+      message: clip(typeof message === 'string' ? message : 'error'),
+    }
+  } catch {
+    // A thrown value whose getters or toString throw in turn.
+    return { code: 'internal', message: 'unprintable error' }
   }
 }
 

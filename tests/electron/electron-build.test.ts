@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// `electron-vite build` needs no Electron binary: build all three bundles into a temp dir and check
+// the properties the app depends on at run time (a few seconds on our machines).
+
+let root = ''
+let out = ''
+let buildLog = ''
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'vam-build-'))
+  out = path.join(root, 'out')
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.resolve('node_modules/electron-vite/bin/electron-vite.js'),
+      'build',
+      '--outDir',
+      out,
+      '--logLevel',
+      'warn',
+    ],
+    { encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } },
+  )
+  buildLog = `${run.stdout}\n${run.stderr}`
+  if (run.status !== 0) throw new Error(`electron-vite build failed:\n${buildLog}`)
+}, 120_000)
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const read = (file: string) => readFileSync(path.join(out, file), 'utf8')
+
+describe('electron-vite build', () => {
+  it('emits the sandbox-safe preload: one CommonJS file that requires only electron, no zod', () => {
+    const preload = read('preload/index.cjs')
+    const requires = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])
+    expect(requires).toEqual(['electron'])
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m)
+    expect(preload).toContain('exposeInMainWorld')
+    expect(preload).not.toMatch(/zod|ZodError/)
+    expect(statSync(path.join(out, 'preload/index.cjs')).size).toBeLessThan(20_000)
+    expect(readdirSync(path.join(out, 'preload'))).toEqual(['index.cjs'])
+  })
+
+  it('emits main as ESM with native modules left external', () => {
+    const main = read('main/index.js')
+    expect(main).toMatch(/from ["']electron["']/)
+    expect(main).toMatch(/from ["']better-sqlite3["']/)
+    // Bundled native code would crash at load: only the import specifier may appear.
+    expect(main).not.toMatch(/prebuild-install|node-gyp-build|bindings\(/)
+    expect(main).toContain('../preload/index.cjs')
+  })
+
+  it('emits the utility-process worker and points main at it', () => {
+    const chunks = readdirSync(path.join(out, 'main', 'chunks'))
+    const worker = chunks.find((f) => /^utility-worker.*\.js$/.test(f))
+    expect(worker).toBeDefined()
+    expect(read('main/index.js')).toContain(`./chunks/${worker}`)
+    const source = read(`main/chunks/${worker}`)
+    expect(source).toContain('parentPort')
+    expect(source).not.toMatch(/from ["']electron["']/)
+    expect(source).not.toMatch(/from ["']better-sqlite3["']/)
+  })
+
+  it('emits the renderer with relative asset paths (served from vam-app://renderer/)', () => {
+    const html = read('renderer/index.html')
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '')
+    const assets = sources.filter((s) => !s.startsWith('data:'))
+    expect(assets.length).toBeGreaterThan(0)
+    for (const src of assets) {
+      expect(src.startsWith('./'), src).toBe(true)
+      expect(existsSync(path.join(out, 'renderer', src)), src).toBe(true)
+    }
+    expect(html).not.toMatch(/https?:\/\//)
+  })
+})
