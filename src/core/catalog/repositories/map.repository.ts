@@ -1,0 +1,92 @@
+import type { Database } from 'better-sqlite3'
+import type { PhotoFilter } from '../../../shared/contract/photos'
+import { filterClause } from './photo.repository'
+
+export interface ClusterRow {
+  cell: string
+  count: number
+  lat: number
+  lon: number
+  sample: number
+}
+
+export interface MarkerRow {
+  id: number
+  name: string
+  lat: number
+  lon: number
+}
+
+type Bounds = readonly [number, number, number, number]
+
+/** The grid's filter without its own place filters: the map shows its bounds, not a prior click. */
+function mapFilter(filter: PhotoFilter | undefined): {
+  sql: string
+  params: Record<string, unknown>
+} {
+  if (!filter) return { sql: '', params: {} }
+  const { bbox: _bbox, geohashPrefix: _prefix, ...rest } = filter
+  const { sql, params } = filterClause(rest)
+  return { sql: sql ? `AND ${sql.replace(/^WHERE /, '')}` : '', params }
+}
+
+function boundsClause([south, west, north, east]: Bounds): {
+  sql: string
+  params: Record<string, unknown>
+} {
+  const lon =
+    west <= east
+      ? 'p.gps_lon BETWEEN @west AND @east'
+      : '(p.gps_lon >= @west OR p.gps_lon <= @east)'
+  return {
+    sql: `p.gps_lat BETWEEN @south AND @north AND ${lon}`,
+    params: { south, west, north, east },
+  }
+}
+
+/** Map clustering queries over geotagged photos. */
+export class MapRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Clusters by geohash prefix inside the bounds: one row per cell with its count, mean position
+   * and a sample id. The work is one pass over the geotagged rows in view, grouped in SQLite.
+   */
+  clusters(bounds: Bounds, precision: number, filter?: PhotoFilter): ClusterRow[] {
+    const b = boundsClause(bounds)
+    const f = mapFilter(filter)
+    return this.db
+      .prepare(
+        `SELECT substr(p.geohash, 1, @precision) AS cell, COUNT(*) AS count,
+                AVG(p.gps_lat) AS lat, AVG(p.gps_lon) AS lon, MIN(p.id) AS sample
+         FROM photos p
+         WHERE p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
+         GROUP BY cell`,
+      )
+      .all({ ...b.params, ...f.params, precision }) as ClusterRow[]
+  }
+
+  /** The photos of one cell (a small cluster drawn as separate markers). */
+  cellMembers(cell: string, bounds: Bounds, limit: number, filter?: PhotoFilter): MarkerRow[] {
+    const b = boundsClause(bounds)
+    const f = mapFilter(filter)
+    return this.db
+      .prepare(
+        `SELECT p.id, p.name, p.gps_lat AS lat, p.gps_lon AS lon FROM photos p
+         WHERE p.geohash >= @low AND p.geohash < @high AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
+         LIMIT @limit`,
+      )
+      .all({ ...b.params, ...f.params, low: cell, high: `${cell}~`, limit }) as MarkerRow[]
+  }
+
+  /** First and last capture date of geotagged photos (the timeline's extent). */
+  timeline(filter?: PhotoFilter): { from: string | null; to: string | null; geotagged: number } {
+    const f = mapFilter(filter)
+    return this.db
+      .prepare(
+        `SELECT MIN(p.taken_at) AS "from", MAX(p.taken_at) AS "to", COUNT(*) AS geotagged
+         FROM photos p WHERE p.gps_lat IS NOT NULL ${f.sql}`,
+      )
+      .get(f.params) as { from: string | null; to: string | null; geotagged: number }
+  }
+}
