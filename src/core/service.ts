@@ -1,6 +1,7 @@
 import type { VamImpl } from '../shared/contract'
 import type { Engine } from './engine'
 import { createCatalogService } from './services/catalog.service'
+import { createHealthService } from './services/health.service'
 import { createJobsService } from './services/jobs.service'
 import { createMapService } from './services/map.service'
 import { createPhotosService } from './services/photos.service'
@@ -13,6 +14,7 @@ import { createSearchService } from './services/search.service'
 export function createVamService(engine: Engine): VamImpl {
   return {
     catalog: createCatalogService(engine),
+    health: createHealthService(engine),
     jobs: createJobsService(engine),
     map: createMapService(engine),
     photos: createPhotosService(engine),

@@ -30,6 +30,24 @@ export const REASON_LABELS: { readonly [R in MissingReason]: string } = {
   internal: 'internal error (a bug; see the job log)',
 }
 
+/** The same reasons in a word or two (terminal lines, table cells). */
+export const REASON_SHORT: { readonly [R in MissingReason]: string } = {
+  never_processed: 'never processed',
+  outdated: 'outdated',
+  file_missing: 'file deleted',
+  mismatch: 'wrong geohash',
+  vanished: 'original vanished',
+  unsupported: 'unsupported',
+  corrupt: 'corrupt',
+  unreadable: 'unreadable',
+  truncated: 'truncated',
+  empty: 'empty file',
+  too_large: 'too large',
+  needs_ffmpeg: 'needs ffmpeg',
+  worker_crash: 'decoder crashed',
+  internal: 'internal error',
+}
+
 /**
  * Item errors whose cause may go away on its own, so `retry-failed` tries them again:
  * - `unreadable`: permissions, a locked file or a disconnected disk can be fixed;
@@ -46,6 +64,13 @@ export const TRANSIENT_ERROR_CODES: readonly ItemErrorCode[] = [
   'worker_crash',
   'internal',
 ]
+
+/**
+ * Attempts after which a "transient" error is treated as permanent: a file that failed three
+ * times for the same reason is not going to change by itself, and the plan must not recommend
+ * retrying it forever.
+ */
+export const MAX_RETRY_ATTEMPTS = 3
 
 export function isTransientError(code: ItemErrorCode, ffmpegAvailable = false): boolean {
   return TRANSIENT_ERROR_CODES.includes(code) || (code === 'needs_ffmpeg' && ffmpegAvailable)

@@ -36,6 +36,7 @@ function coverage(
     missingBy,
     informational: datum === 'gps',
     job,
+    stage: job === 'analyze' || job === 'clip' ? job : null,
   }
 }
 
@@ -143,8 +144,8 @@ describe(buildPlan.name, () => {
           coverage('geohash', 300, [r('mismatch', 3), r('never_processed', 2)], 'geohash'),
         ],
         problems: [
-          { stage: 'analyze', code: 'unreadable', count: 2, transient: true, examples: [] },
-          { stage: 'analyze', code: 'corrupt', count: 1, transient: false, examples: [] },
+          { stage: 'analyze', code: 'unreadable', count: 2, transient: true, retryable: 2, examples: [] },
+          { stage: 'analyze', code: 'corrupt', count: 1, transient: false, retryable: 0, examples: [] },
         ],
       }),
       measuredRate: (kind) => (kind === 'analyze' ? 4 : null),
@@ -189,7 +190,7 @@ describe(buildPlan.name, () => {
     expect(old.steps.map((s) => s.kind)).toEqual(['verify'])
     const vanished = buildPlan({
       report: report({
-        problems: [{ stage: 'analyze', code: 'vanished', count: 3, transient: false, examples: [] }],
+        problems: [{ stage: 'analyze', code: 'vanished', count: 3, transient: false, retryable: 0, examples: [] }],
       }),
       measuredRate: noRates,
       workers: 1,

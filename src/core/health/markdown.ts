@@ -138,7 +138,7 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
     out.push('| Stage | Reason | Items | Retried by `retry-failed` | Example |', '|---|---|---:|---|---|')
     for (const p of report.problems) {
       out.push(
-        `| ${p.stage} | ${REASON_LABELS[p.code]} | ${n(p.count)} | ${p.transient ? 'yes' : 'no'} | \`${p.examples[0] ?? ''}\` |`,
+        `| ${p.stage} | ${REASON_LABELS[p.code]} | ${n(p.count)} | ${p.transient ? (p.retryable === p.count ? 'yes' : `${n(p.retryable)} of them`) : 'no'} | \`${p.examples[0] ?? ''}\` |`,
       )
     }
     out.push('')

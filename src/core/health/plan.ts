@@ -11,6 +11,7 @@ import type {
 import {
   DATUM_LABELS,
   JOB_TITLES,
+  MAX_RETRY_ATTEMPTS,
   REASON_LABELS,
   TRANSIENT_ERROR_CODES,
   formatCount,
@@ -172,8 +173,8 @@ function candidates(report: HealthReportDto, now: Date): Candidate[] {
 
   if (pending.retry > 0) {
     const codes = report.problems
-      .filter((p) => p.transient)
-      .map((p) => `${p.stage}/${p.code} ${p.count}`)
+      .filter((p) => p.retryable > 0)
+      .map((p) => `${p.stage}/${p.code} ${p.retryable}`)
       .join(', ')
     out.push({
       kind: 'retry-failed',
@@ -301,7 +302,17 @@ function expectedAfter(report: HealthReportDto, kinds: ReadonlySet<JobKind>): Ex
     .filter((c) => c.available && !c.informational)
     .map((c) => {
       const closable = closableBy(kinds, c.datum)
-      const remaining: ReasonCountDto[] = c.missingBy.filter((r) => !closable.has(r.reason))
+      const remaining: ReasonCountDto[] = []
+      for (const r of c.missingBy) {
+        if (!closable.has(r.reason)) {
+          remaining.push(r)
+          continue
+        }
+        // A transient error is closable only while it is still retried; the rest stays.
+        const problem = report.problems.find((p) => p.stage === c.stage && p.code === r.reason)
+        const stuck = problem && problem.transient ? Math.min(r.count, problem.count - problem.retryable) : 0
+        if (stuck > 0) remaining.push({ ...r, count: stuck })
+      }
       const left = remaining.reduce((sum, r) => sum + r.count, 0)
       return {
         datum: c.datum,
@@ -336,6 +347,14 @@ function notesFor(report: HealthReportDto, kinds: ReadonlySet<JobKind>): string[
     notes.push(
       `${plural(total, 'item')} cannot be processed because of the file itself — ${list}. ` +
         'No job changes that: replace or remove those files; verify re-queues any file whose content changes.',
+    )
+  }
+  const exhausted = report.problems
+    .filter((p) => p.transient && p.retryable < p.count)
+    .reduce((sum, p) => sum + p.count - p.retryable, 0)
+  if (exhausted > 0) {
+    notes.push(
+      `${plural(exhausted, 'item')} failed ${MAX_RETRY_ATTEMPTS} times for a reason that is usually temporary (permissions, a locked or still-copying file, a decoder crash); they are no longer retried automatically. Fix the cause, then run \`vam run retry-failed\` after \`vam run verify\` re-checks them.`,
     )
   }
   if (report.totals.vanished > 0) {

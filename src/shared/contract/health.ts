@@ -58,6 +58,8 @@ export interface CoverageDto {
   readonly informational: boolean
   /** The job kind that fills this datum, if any. */
   readonly job: JobKind | null
+  /** The item_errors stage whose errors explain its gaps (`analyze`, `clip`), if any. */
+  readonly stage: string | null
 }
 
 /** Date confidence bands (from `photos.date_confidence`). */
@@ -131,8 +133,10 @@ export interface ProblemDto {
   readonly stage: string
   readonly code: ItemErrorCode
   readonly count: number
-  /** Whether `retry-failed` will try these again (the cause may have gone away). */
+  /** Whether the cause may go away by itself (permissions, a file still being copied, a crash). */
   readonly transient: boolean
+  /** How many `retry-failed` will try again: transient and tried fewer than MAX_RETRY_ATTEMPTS times. */
+  readonly retryable: number
   readonly examples: readonly string[]
 }
 
@@ -146,7 +150,7 @@ export interface PendingWorkDto {
   readonly geohash: number
   /** Rows the geohash job reads to find them (rows with GPS or a geohash). */
   readonly geohashRows: number
-  /** Item errors whose cause may have gone away (see TRANSIENT_ERROR_CODES). */
+  /** Item errors whose cause may have gone away, not yet retried too often (retry-failed). */
   readonly retry: number
   /** Photos verify would check (everything in scope). */
   readonly verify: number

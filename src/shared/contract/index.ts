@@ -1,6 +1,7 @@
 import type { JobDto, JobLogLine } from '../jobs'
 import type { ServiceApi, ServiceImpl } from './define'
 import { catalogContract } from './catalog'
+import { healthContract } from './health'
 import { jobsContract } from './jobs'
 import { mapContract } from './map'
 import { photosContract } from './photos'
@@ -13,6 +14,7 @@ import { searchContract } from './search'
  */
 export const contract = {
   catalog: catalogContract,
+  health: healthContract,
   jobs: jobsContract,
   map: mapContract,
   photos: photosContract,

@@ -15,6 +15,7 @@ type MethodNameLists = { readonly [S in ServiceName]: readonly (keyof Contract[S
  */
 export const METHOD_NAMES = {
   catalog: ['info', 'settings', 'updateSettings', 'backups', 'backup'],
+  health: ['report', 'plan', 'runPlan', 'markdown'],
   jobs: ['start', 'list', 'get', 'cancel', 'pause', 'resume', 'log', 'errors'],
   map: ['clusters', 'timeline'],
   photos: ['page', 'get', 'folders', 'cameras'],

@@ -156,9 +156,10 @@ export class RepairRepository {
       .run(photoId)
   }
 
-  /** Item errors with these codes, oldest first (retry-failed), in pages. */
+  /** Retryable item errors: these codes, tried fewer than `maxAttempts` times, in id pages. */
   errorsWithCodes(
     codes: readonly string[],
+    maxAttempts: number,
     afterId: number,
     limit: number,
   ): { id: number; photo_id: number | null; path: string; stage: string; code: string; attempts: number }[] {
@@ -166,9 +167,9 @@ export class RepairRepository {
     return this.db
       .prepare(
         `SELECT id, photo_id, path, stage, code, attempts FROM item_errors
-         WHERE code IN (${list}) AND id > ? ORDER BY id LIMIT ?`,
+         WHERE code IN (${list}) AND attempts < ? AND id > ? ORDER BY id LIMIT ?`,
       )
-      .all(afterId, limit) as {
+      .all(maxAttempts, afterId, limit) as {
       id: number
       photo_id: number | null
       path: string
@@ -178,12 +179,12 @@ export class RepairRepository {
     }[]
   }
 
-  countErrorsWithCodes(codes: readonly string[]): number {
+  countErrorsWithCodes(codes: readonly string[], maxAttempts: number): number {
     const list = codes.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ')
     return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM item_errors WHERE code IN (${list})`).get() as {
-        n: number
-      }
+      this.db
+        .prepare(`SELECT COUNT(*) AS n FROM item_errors WHERE code IN (${list}) AND attempts < ?`)
+        .get(maxAttempts) as { n: number }
     ).n
   }
 

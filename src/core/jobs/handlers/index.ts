@@ -5,6 +5,7 @@ import { backupHandler } from './backup.handler'
 import { geohashHandler } from './geohash.handler'
 import { clipHandler } from './clip.handler'
 import { importHandler } from './import.handler'
+import { retryFailedHandler } from './retry-failed.handler'
 import { verifyHandler } from './verify.handler'
 
 /**
@@ -17,5 +18,6 @@ export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> =
   import: importHandler,
   geohash: geohashHandler,
   verify: verifyHandler,
+  'retry-failed': retryFailedHandler,
   analyze: analyzeHandler,
 }

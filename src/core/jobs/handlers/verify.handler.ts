@@ -7,6 +7,7 @@ import { recordVerify } from '../../health/verify-record'
 import { walkFiles } from '../../media/walk'
 import type { ImportedFile } from '../../tasks/import-file.task'
 import { codeOf } from '../../tasks/task-error'
+import { mapLimit } from '../../health/map-limit'
 import type { JobContext, JobHandler } from '../job-handler'
 
 /** Photos stat'ed per batch (and per checkpoint). */
@@ -24,19 +25,6 @@ interface Cursor {
 
 const EMPTY: Summary = { vanished: 0, changed: 0, touched: 0, relinked: 0, returned: 0 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i] as T)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
-}
 
 type StatResult =
   | { readonly kind: 'gone' }

@@ -1,0 +1,207 @@
+import { open, stat } from 'node:fs/promises'
+import { MAX_RETRY_ATTEMPTS, TRANSIENT_ERROR_CODES } from '../../../shared/health'
+import type { ItemErrorCode } from '../../../shared/jobs'
+import type { MediaFormat } from '../../../shared/photos'
+import { hexToHash } from '../../analysis/hashes'
+import { HashRepository } from '../../catalog/repositories/hash.repository'
+import { ItemErrorRepository } from '../../catalog/repositories/item-error.repository'
+import { PhotoImportRepository } from '../../catalog/repositories/photo-import.repository'
+import { PhotoRepository, type PhotoRow } from '../../catalog/repositories/photo.repository'
+import { QualityRepository } from '../../catalog/repositories/quality.repository'
+import { RepairRepository } from '../../catalog/repositories/repair.repository'
+import { THUMBNAIL_VERSION, ThumbnailRepository } from '../../catalog/repositories/thumbnail.repository'
+import { ffmpegAvailable } from '../../health/ffmpeg-available'
+import type { AnalyzeTaskOutput } from '../../tasks/analyze.task'
+import { codeOf } from '../../tasks/task-error'
+import { mapLimit } from '../../health/map-limit'
+import type { JobContext, JobHandler } from '../job-handler'
+import { ANALYZE_STAGE } from './analyze.handler'
+
+/** Errors read per page; each page is one checkpoint. */
+const PAGE = 200
+
+interface ErrorItem {
+  readonly id: number
+  readonly photo_id: number | null
+  readonly path: string
+  readonly stage: string
+  readonly code: string
+  readonly attempts: number
+}
+
+/** What one retry decided; applied inside the page's checkpoint transaction. */
+type Outcome =
+  | { readonly kind: 'fixed'; readonly write: () => void }
+  | { readonly kind: 'handed-over'; readonly write: () => void }
+  | { readonly kind: 'failed'; readonly code: ItemErrorCode; readonly message: string }
+  | { readonly kind: 'gone'; readonly write?: () => void }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * The `retry-failed` job: items whose error may have been transient are tried again — the codes
+ * in TRANSIENT_ERROR_CODES (unreadable, truncated, worker_crash, internal; see shared/health.ts
+ * for why each), plus `needs_ffmpeg` once ffmpeg is installed — and only while they have failed
+ * fewer than MAX_RETRY_ATTEMPTS times, so a file that keeps failing stops being retried.
+ *
+ * The failed stage is re-run for exactly those items, directly:
+ * - import: the import's worker task reads the file again; success inserts or refreshes its row;
+ * - analyze: the analyze worker task runs on the photo and its thumbnails, hashes and quality are
+ *   written as the analyze job writes them;
+ * - verify: the original is stat'ed again;
+ * - any other stage (clip): the error is cleared once the file reads again — that stage's job
+ *   processes every item lacking its data, so the item is simply its work again.
+ * A file that is gone becomes `vanished` (verify marks or re-links it). Another failure records
+ * the new reason and counts an attempt. Resumable: the cursor is the last error id handled.
+ */
+export const retryFailedHandler: JobHandler<'retry-failed'> = {
+  kind: 'retry-failed',
+  async run(ctx) {
+    const repair = new RepairRepository(ctx.db)
+    const codes: ItemErrorCode[] = [
+      ...TRANSIENT_ERROR_CODES,
+      ...(ffmpegAvailable() ? (['needs_ffmpeg'] as const) : []),
+    ]
+    let afterId = ctx.resumeCursor ? Number(ctx.resumeCursor) : 0
+    if (ctx.resumeCursor === null) ctx.setTotal(repair.countErrorsWithCodes(codes, MAX_RETRY_ATTEMPTS))
+    const handedOver = new Map<string, number>()
+    for (;;) {
+      const page = repair.errorsWithCodes(codes, MAX_RETRY_ATTEMPTS, afterId, PAGE)
+      if (page.length === 0) break
+      const outcomes = await mapLimit(page, Math.max(2, ctx.pool.size * 2), (item) => {
+        ctx.setCurrent(item.path)
+        return retry(ctx, item)
+      })
+      const writes: (() => void)[] = []
+      page.forEach((item, i) => {
+        const outcome = outcomes[i] as Outcome
+        switch (outcome.kind) {
+          case 'fixed':
+            writes.push(outcome.write, () => repair.deleteError(item.id))
+            ctx.itemDone()
+            break
+          case 'handed-over':
+            writes.push(outcome.write, () => repair.deleteError(item.id))
+            handedOver.set(item.stage, (handedOver.get(item.stage) ?? 0) + 1)
+            ctx.itemDone()
+            break
+          case 'gone':
+            if (outcome.write) {
+              writes.push(outcome.write)
+              ctx.itemSkipped()
+            } else {
+              ctx.itemFailed({ photoId: item.photo_id, path: item.path, stage: item.stage, code: 'vanished', message: 'the file is gone (verify marks or re-links it)' })
+            }
+            break
+          case 'failed':
+            ctx.itemFailed({ photoId: item.photo_id, path: item.path, stage: item.stage, code: outcome.code, message: outcome.message })
+            break
+        }
+      })
+      afterId = page.at(-1)?.id ?? afterId
+      await ctx.checkpoint(String(afterId), () => {
+        for (const write of writes) write()
+      })
+      ctx.catalogChanged('retry-failed')
+    }
+    for (const [stage, count] of handedOver) {
+      ctx.log('info', `${count} ${stage} items read fine again: the next \`vam run ${stage}\` processes them`)
+    }
+  },
+}
+
+async function retry(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {
+  try {
+    await stat(item.path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // A file that never became a photo and is gone: nothing left to explain (import does the same).
+      if (item.photo_id === null) {
+        return { kind: 'gone', write: () => new RepairRepository(ctx.db).deleteError(item.id) }
+      }
+      return { kind: 'gone' }
+    }
+    return { kind: 'failed', code: 'unreadable', message: message(error) }
+  }
+  try {
+    switch (item.stage) {
+      case 'import':
+        return await retryImport(ctx, item)
+      case ANALYZE_STAGE:
+        return await retryAnalyze(ctx, item)
+      case 'verify':
+        return { kind: 'fixed', write: () => undefined }
+      default: {
+        // Proves the bytes read again; the stage's own job does the rest.
+        const handle = await open(item.path, 'r')
+        try {
+          await handle.read(Buffer.alloc(1), 0, 1, 0)
+        } finally {
+          await handle.close()
+        }
+        return { kind: 'handed-over', write: () => undefined }
+      }
+    }
+  } catch (error) {
+    return { kind: 'failed', code: codeOf(error), message: message(error) }
+  }
+}
+
+async function retryImport(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {
+  const out = await ctx.pool.run('import-file', { path: item.path, nowMs: Date.now() })
+  // Not media after all: the import drops such files without an error; so do we.
+  if (out.kind !== 'photo') return { kind: 'fixed', write: () => undefined }
+  const { warnings: _warnings, ...row } = out.file
+  const photos = new PhotoImportRepository(ctx.db)
+  const at = new Date().toISOString()
+  return { kind: 'fixed', write: () => void photos.upsertImported(row, at) }
+}
+
+async function retryAnalyze(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {
+  const photo = item.photo_id === null ? undefined : new PhotoRepository(ctx.db).get(item.photo_id)
+  if (!photo) return { kind: 'fixed', write: () => undefined }
+  const output = await ctx.pool.run('analyze', analyzeInput(photo, ctx.paths.cacheDir))
+  return { kind: 'fixed', write: () => writeAnalysis(ctx, photo, output) }
+}
+
+function analyzeInput(photo: PhotoRow, cacheDir: string) {
+  return {
+    photoId: photo.id,
+    path: photo.path,
+    format: photo.format as MediaFormat | null,
+    width: photo.width,
+    height: photo.height,
+    bytes: photo.size,
+    hasDate: photo.taken_at !== null,
+    hasGps: photo.gps_lat !== null && photo.gps_lon !== null,
+    hasCamera: photo.make !== null || photo.model !== null,
+    cacheDir,
+  }
+}
+
+/** The analyze job's writes for one photo (same repositories, versions and source stamp). */
+function writeAnalysis(ctx: JobContext<'retry-failed'>, photo: PhotoRow, output: AnalyzeTaskOutput): void {
+  const at = new Date().toISOString()
+  const thumbs = new ThumbnailRepository(ctx.db)
+  for (const t of output.thumbnails) {
+    thumbs.upsert({ photoId: photo.id, ...t, sourceMtimeMs: photo.mtime_ms }, THUMBNAIL_VERSION, at)
+  }
+  new HashRepository(ctx.db).upsert(
+    {
+      photoId: photo.id,
+      ahash: hexToHash(output.hashes.ahash),
+      dhash: hexToHash(output.hashes.dhash),
+      phash: hexToHash(output.hashes.phash),
+      whash: hexToHash(output.hashes.whash),
+      algoVersion: output.hashVersion,
+      lowInformation: output.lowInformation,
+      greyMean: output.greyMean,
+      greyStddev: output.greyStddev,
+      sourceMtimeMs: photo.mtime_ms,
+    },
+    at,
+  )
+  new QualityRepository(ctx.db).upsert(photo.id, output.quality, photo.mtime_ms, at)
+  new ItemErrorRepository(ctx.db).clearForPhoto(photo.id, ANALYZE_STAGE)
+}
