@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -69,6 +69,41 @@ describe(inspectModel.name, () => {
     expect(model.image).toEqual({ size: 224, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] })
     expect(model.configSources).toMatchObject({ embedDim: 'config.json', mean: 'visual/preprocess_cfg.json' })
     expect(model.name).toBe(path.basename(dir))
+  })
+
+  it('reads a Hugging Face config (config.json + preprocessor_config.json), as Xenova/clip-vit-base-patch32 ships', async () => {
+    const dir = tinyModel({ layout: 'hf' })
+    unlinkSync(path.join(dir, 'clip-config.json'))
+    writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({
+        projection_dim: 8,
+        logit_scale_init_value: 2.6592,
+        text_config: { max_position_embeddings: 77 },
+        vision_config: { image_size: 224 },
+      }),
+    )
+    writeFileSync(
+      path.join(dir, 'preprocessor_config.json'),
+      JSON.stringify({
+        crop_size: { height: 224, width: 224 },
+        size: { shortest_edge: 224 },
+        image_mean: [0.48145466, 0.4578275, 0.40821073],
+        image_std: [0.26862954, 0.26130258, 0.27577711],
+      }),
+    )
+    const model = await inspectModel(dir)
+    expect(model).toMatchObject({ dim: 8, contextLength: 77, image: { size: 224 } })
+    // The trained scale (100), not e^logit_scale_init_value (≈ 14): that is CLIP's value before training.
+    expect(model.logitScale).toBe(100)
+    expect(model.configSources).toMatchObject({ embedDim: 'config.json', std: 'preprocessor_config.json', logitScale: 'default' })
+  })
+
+  it('falls back to a quantized export when it is the only one', async () => {
+    const dir = tinyModel({ layout: 'hf' })
+    renameSync(path.join(dir, 'onnx/vision_model.onnx'), path.join(dir, 'onnx/vision_model_quantized.onnx'))
+    const model = await inspectModel(dir)
+    expect(model.visual.file).toBe('onnx/vision_model_quantized.onnx')
   })
 
   it('names the model by content: same bytes elsewhere → same id; one changed byte → a new id', async () => {

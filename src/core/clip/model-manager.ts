@@ -77,13 +77,21 @@ export class ModelError extends Error {
   }
 }
 
+/** Full-precision files first; a quantized export is used only when it is all the folder has. */
 const VISUAL_CANDIDATES = [
   'visual/model.onnx',
   'vision_model.onnx',
   'onnx/vision_model.onnx',
   'visual.onnx',
+  'onnx/vision_model_quantized.onnx',
 ]
-const TEXTUAL_CANDIDATES = ['textual/model.onnx', 'text_model.onnx', 'onnx/text_model.onnx', 'textual.onnx']
+const TEXTUAL_CANDIDATES = [
+  'textual/model.onnx',
+  'text_model.onnx',
+  'onnx/text_model.onnx',
+  'textual.onnx',
+  'onnx/text_model_quantized.onnx',
+]
 const TOKENIZER_CANDIDATES = ['tokenizer.json', 'textual/tokenizer.json']
 /** Config files read, in priority order. `clip-config.json` is ours (see docs/clip.md). */
 const CONFIG_CANDIDATES = [
@@ -184,11 +192,9 @@ function valuesFrom(file: string, json: Json): ConfigValues {
     imageSize: sizeOf(pre?.size) ?? num(visionCfg?.image_size),
     mean: triple(pre?.mean),
     std: triple(pre?.std),
+    // Not logit_scale_init_value: that is the value before training (e^2.66 ≈ 14), while
+    // trained CLIP models end at the clamp, 100 — our default.
     contextLength: num(textCfg?.context_length) ?? num(textCfg?.max_position_embeddings),
-    logitScale:
-      num(model.logit_scale_init_value) !== undefined
-        ? Math.exp(num(model.logit_scale_init_value) as number)
-        : undefined,
   }
 }
 
