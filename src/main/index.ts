@@ -15,6 +15,7 @@ import workerModulePath from '../workers/utility-worker?modulePath'
 import type { MenuCommand } from '../shared/contract'
 import { EVENT_CHANNEL, HOST_CHANNELS } from '../shared/contract/transport'
 import { openEngine, type Engine } from '../core/engine'
+import { thumbnailFileFor } from '../core/media/thumbnail-files'
 import { createVamService } from '../core/service'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol'
 import { readCatalogChoice, resolveCatalogFile, writeCatalogChoice } from './catalog-choice'
@@ -48,9 +49,13 @@ const devServerOrigin = devServerUrl ? originOf(devServerUrl) : null
 const trustedOrigins = devServerOrigin ? [devServerOrigin] : [APP_ORIGIN]
 
 // Same folder as the CLI's default catalog (src/cli/catalog-location.ts), also in development,
-// where the app would otherwise be named after package.json ("vam-desktop").
+// where the app would otherwise be named after package.json ("vam-desktop"). Chromium's
+// --user-data-dir wins (tests and a second profile run isolated from the user's catalog).
 app.setName(APP_NAME)
-app.setPath('userData', path.join(app.getPath('appData'), APP_NAME))
+app.setPath(
+  'userData',
+  app.commandLine.getSwitchValue('user-data-dir') || path.join(app.getPath('appData'), APP_NAME),
+)
 
 let engine: Engine | null = null
 let mainWindow: BrowserWindow | null = null
@@ -173,12 +178,9 @@ async function start(): Promise<void> {
   mainWindow = createWindow()
 }
 
-/**
- * Analyze's cached-thumbnail lookup, bound to the catalog. Until analyze exports
- * `thumbnailFileFor(db, paths, photoId, size)`, there are no thumbnails to find.
- */
-function thumbnailLookup(_opened: Engine): ThumbnailLookup {
-  return () => null
+/** Analyze's cached-thumbnail lookup (current version, file present), bound to the catalog. */
+function thumbnailLookup(opened: Engine): ThumbnailLookup {
+  return (id, size) => thumbnailFileFor(opened.catalog.db, opened.catalog.paths, id, size)
 }
 
 function createWindow(): BrowserWindow {
