@@ -7,6 +7,7 @@ type Bench = () => Promise<unknown>
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   jobs: () => import('./jobs.bench'),
   search: () => import('./search.bench'),
+  import: () => import('./import.bench'),
 }
 
 async function main(): Promise<void> {

@@ -78,11 +78,14 @@ const CONTENT_COLUMNS = [
 
 const ALL_COLUMNS = [['path', 'path'], ['folder', 'folder'], ['name', 'name'], ...CONTENT_COLUMNS] as const
 
-/** Named parameters for a row: better-sqlite3 binds `@mtimeMs` from `{ mtimeMs }`. */
-function paramsOf(row: PhotoImportRow, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const params: Record<string, unknown> = { ...extra }
-  for (const [, key] of ALL_COLUMNS) params[key] = row[key]
-  return params
+/**
+ * Positional parameters in ALL_COLUMNS order. Positional binding, not named: with ~30 columns,
+ * better-sqlite3's by-name lookup was a measurable share of the 100k-row insert.
+ */
+function valuesOf(row: PhotoImportRow): unknown[] {
+  const values: unknown[] = new Array(ALL_COLUMNS.length)
+  for (let i = 0; i < ALL_COLUMNS.length; i++) values[i] = row[(ALL_COLUMNS[i] as (typeof ALL_COLUMNS)[number])[1]]
+  return values
 }
 
 export class PhotoImportRepository {
@@ -99,15 +102,14 @@ export class PhotoImportRepository {
     // A changed file at a known path keeps its row (and id); imported_at records the first import.
     this.upsert = db.prepare(
       `INSERT INTO photos (${ALL_COLUMNS.map(([c]) => c).join(', ')}, imported_at, missing_since)
-       VALUES (${ALL_COLUMNS.map(([, k]) => `@${k}`).join(', ')}, @importedAt, NULL)
+       VALUES (${ALL_COLUMNS.map(() => '?').join(', ')}, ?, NULL)
        ON CONFLICT(path) DO UPDATE SET
          ${CONTENT_COLUMNS.map(([c]) => `${c} = excluded.${c}`).join(', ')}, missing_since = NULL
        RETURNING id`,
     )
     this.moveStmt = db.prepare(
-      `UPDATE photos SET path = @path, folder = @folder, name = @name,
-         ${CONTENT_COLUMNS.map(([c, k]) => `${c} = @${k}`).join(', ')}, missing_since = NULL
-       WHERE id = @id`,
+      `UPDATE photos SET ${ALL_COLUMNS.map(([c]) => `${c} = ?`).join(', ')}, missing_since = NULL
+       WHERE id = ?`,
     )
     this.byChecksum = db.prepare('SELECT id, path, missing_since FROM photos WHERE checksum = ? ORDER BY id')
     this.clearMissingStmt = db.prepare('UPDATE photos SET missing_since = NULL WHERE id = ?')
@@ -127,7 +129,7 @@ export class PhotoImportRepository {
 
   /** Inserts a new file or refreshes the row at the same path (keeping its id); returns the id. */
   upsertImported(row: PhotoImportRow, importedAt: string): number {
-    return (this.upsert.get(paramsOf(row, { importedAt })) as { id: number }).id
+    return (this.upsert.get(...valuesOf(row), importedAt) as { id: number }).id
   }
 
   /** Rows with this content, oldest first (moved-file detection, exact duplicates). */
@@ -137,7 +139,7 @@ export class PhotoImportRepository {
 
   /** A known photo found at a new path: the row follows the file (same id, decisions kept). */
   moveTo(id: number, row: PhotoImportRow): void {
-    this.moveStmt.run(paramsOf(row, { id }))
+    this.moveStmt.run(...valuesOf(row), id)
   }
 
   clearMissing(id: number): void {
