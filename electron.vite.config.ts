@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import webConfig from './vite.web.config'
 
 // Native modules load from node_modules at run time (unpacked from the asar, rebuilt for
 // Electron's ABI at packaging — docs/packaging.md). Every runtime dependency stays external in
@@ -30,8 +31,9 @@ export default defineConfig({
     },
   },
   renderer: {
-    // The same React app and index.html as the web build (vite.web.config.ts).
+    // The same React app, index.html and import aliases (`@resources`) as the web build.
     root: resolve(import.meta.dirname, 'src/renderer'),
+    resolve: webConfig.resolve,
     plugins: [react()],
     build: {
       rolldownOptions: {

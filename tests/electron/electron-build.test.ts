@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contentTypeFor } from '../../src/main/app-protocol'
 
 // `electron-vite build` needs no Electron binary: build all three bundles into a temp dir and check
 // the properties the app depends on at run time (a few seconds on our machines).
@@ -78,5 +79,13 @@ describe('electron-vite build', () => {
       expect(existsSync(path.join(out, 'renderer', src)), src).toBe(true)
     }
     expect(html).not.toMatch(/https?:\/\//)
+  })
+
+  it('emits only renderer files the vam-app:// protocol knows how to serve', () => {
+    const files = readdirSync(path.join(out, 'renderer'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+    expect(files.length).toBeGreaterThan(1)
+    for (const file of files) expect(contentTypeFor(file), file).not.toBeNull()
   })
 })
