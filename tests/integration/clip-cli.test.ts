@@ -73,7 +73,7 @@ describe('vam model / search / similar / tags', () => {
     expect(result.hits[0]?.photo.name).toBe('blue.png')
 
     const text = await vam(...catalog, 'search', 'red', '--limit', '1')
-    expect(text.out).toMatch(/^[01]\.\d{3}  #\d+  .*red\.png/m)
+    expect(text.out).toMatch(/^[01]\.\d{3} {2}#\d+ {2}.*red\.png/m)
 
     const filtered = await vam(...catalog, 'search', 'red', '--name', 'grey', '--json')
     expect((JSON.parse(filtered.out) as { hits: { photo: { name: string } }[] }).hits.map((h) => h.photo.name)).toEqual(['grey.png'])

@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hexToHash } from '../../src/core/analysis/hashes'
@@ -10,7 +11,7 @@ import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 
-const insertPhoto = (db: import('better-sqlite3').Database, p: string, mtime = 1) =>
+const insertPhoto = (db: Database, p: string, mtime = 1) =>
   Number(
     db
       .prepare(
