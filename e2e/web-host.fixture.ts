@@ -21,7 +21,7 @@ export interface HostFixture {
   call<T = unknown>(service: string, method: string, input?: unknown): Promise<T>
 }
 
-/** Geotagged JPEGs (Paris ×3, Tokyo ×2) so the map has clusters in two places. */
+/** Geotagged JPEGs: 4 around Paris (a cluster on the map) and 1 in Tokyo (a single marker). */
 const GEO_PHOTOS = [
   {
     name: 'geo_paris_1.jpg',
@@ -45,14 +45,14 @@ const GEO_PHOTOS = [
     colour: { r: 60, g: 60, b: 200 },
   },
   {
-    name: 'geo_tokyo_1.jpg',
-    lat: [35, 41, 0],
-    lon: [139, 41, 0],
+    name: 'geo_paris_4.jpg',
+    lat: [48, 51, 30],
+    lon: [2, 21, 30],
     ref: ['N', 'E'],
     colour: { r: 200, g: 200, b: 60 },
   },
   {
-    name: 'geo_tokyo_2.jpg',
+    name: 'geo_tokyo_1.jpg',
     lat: [35, 40, 0],
     lon: [139, 42, 0],
     ref: ['N', 'E'],
@@ -196,4 +196,15 @@ export async function waitForJob(
     if (Date.now() - started > timeoutMs) throw new Error(`job ${kind} still ${job?.state}`)
     await new Promise((r) => setTimeout(r, 250))
   }
+}
+
+/**
+ * Imports the fixture folder through the API when the catalog does not hold it yet (specs other
+ * than the library's, which imports through the UI, and any spec after a worker restart).
+ */
+export async function ensureImported(host: HostFixture): Promise<void> {
+  const info = await host.call<{ photoCount: number }>('catalog', 'info')
+  if (info.photoCount >= host.photoCount) return
+  await host.call('jobs', 'start', { params: { kind: 'import', root: host.photosDir } })
+  await waitForJob(host, 'import')
 }

@@ -5,6 +5,7 @@ import { createHealthService } from './services/health.service'
 import { createJobsService } from './services/jobs.service'
 import { createMapService } from './services/map.service'
 import { createPhotosService } from './services/photos.service'
+import { createReviewService } from './services/review.service'
 import { createSearchService } from './services/search.service'
 
 /**
@@ -18,6 +19,7 @@ export function createVamService(engine: Engine): VamImpl {
     jobs: createJobsService(engine),
     map: createMapService(engine),
     photos: createPhotosService(engine),
+    review: createReviewService(engine),
     search: createSearchService(engine),
   }
 }

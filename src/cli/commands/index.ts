@@ -5,6 +5,7 @@ import { exportCommands } from './export.command'
 import { healthCommands } from './health.command'
 import { importCommands } from './import.command'
 import { jobsCommands } from './jobs.command'
+import { reviewCommands } from './review.command'
 import { serveCommands } from './serve.command'
 import { showCommands } from './show.command'
 
@@ -12,6 +13,7 @@ import { showCommands } from './show.command'
 export const COMMANDS: readonly CliCommand[] = [
   ...jobsCommands,
   ...backupCommands,
+  ...reviewCommands,
   ...serveCommands,
   ...importCommands,
   ...exportCommands,

@@ -8,6 +8,7 @@ import {
   qualityDetailSection,
   thumbnailsDetailSection,
 } from './analysis-detail'
+import { burstsDetailSection, duplicatesDetailSection } from './review-detail'
 import { clipDetailSection } from './search.service'
 
 /**
@@ -17,7 +18,9 @@ import { clipDetailSection } from './search.service'
 export type DetailSection = (engine: Engine, photoId: number) => unknown
 
 export const PHOTO_DETAIL_SECTIONS: Record<string, DetailSection> = {
+  bursts: burstsDetailSection,
   clip: clipDetailSection,
+  duplicates: duplicatesDetailSection,
   hashes: hashesDetailSection,
   quality: qualityDetailSection,
   thumbnails: thumbnailsDetailSection,

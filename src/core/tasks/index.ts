@@ -1,5 +1,7 @@
 import { analyzeTask } from './analyze.task'
 import { importFileTask } from './import-file.task'
+import { burstsTask } from './bursts.task'
+import { duplicatesTask } from './duplicates.task'
 import { pingTask } from './ping.task'
 import { clipEmbedTask } from './clip-embed.task'
 
@@ -14,6 +16,8 @@ export const workerTasks = {
   'clip-embed': clipEmbedTask,
   'import-file': importFileTask,
   analyze: analyzeTask,
+  duplicates: duplicatesTask,
+  bursts: burstsTask,
 } as const
 
 export type WorkerTasks = typeof workerTasks

@@ -5,6 +5,7 @@ import { healthContract } from './health'
 import { jobsContract } from './jobs'
 import { mapContract } from './map'
 import { photosContract } from './photos'
+import { reviewContract } from './review'
 import { searchContract } from './search'
 
 /**
@@ -18,6 +19,7 @@ export const contract = {
   jobs: jobsContract,
   map: mapContract,
   photos: photosContract,
+  review: reviewContract,
   search: searchContract,
 } as const
 

@@ -25,6 +25,10 @@ export const PhotoFilterSchema = z.object({
   bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
   /** Filename / camera substring search. */
   text: z.string().max(200).optional(),
+  /** Photos in an open duplicate group (true) or in none (false). */
+  duplicates: z.boolean().optional(),
+  /** Photos that are frames of an open burst (true) or of none (false). */
+  bursts: z.boolean().optional(),
   /** Photos with this zero-shot tag from the active CLIP model (see contract/search.ts). */
   tag: z.string().min(1).max(80).optional(),
 })

@@ -19,6 +19,23 @@ export const METHOD_NAMES = {
   jobs: ['start', 'list', 'get', 'cancel', 'pause', 'resume', 'log', 'errors'],
   map: ['clusters', 'timeline'],
   photos: ['page', 'get', 'folders', 'cameras'],
+  review: [
+    'duplicateGroups',
+    'duplicateGroup',
+    'setDuplicateRole',
+    'chooseKeeper',
+    'resolveDuplicates',
+    'dismissDuplicates',
+    'bursts',
+    'burst',
+    'setBurstBest',
+    'setBurstRole',
+    'resolveBursts',
+    'dismissBurst',
+    'decisions',
+    'undo',
+    'counts',
+  ],
   search: ['text', 'similar', 'model', 'setModel', 'tags', 'setTags'],
 } as const satisfies MethodNameLists
 

@@ -149,6 +149,19 @@ export function filterClause(filter: PhotoFilter | undefined): { sql: string; pa
     )
     params.tag = filter.tag
   }
+  if (filter.duplicates !== undefined) {
+    // Open groups only: resolved and dismissed ones are done with (migration 0003).
+    where.push(
+      `${filter.duplicates ? '' : 'NOT '}EXISTS (SELECT 1 FROM dup_members dm
+         JOIN dup_groups dg ON dg.id = dm.group_id WHERE dm.photo_id = p.id AND dg.status = 'open')`,
+    )
+  }
+  if (filter.bursts !== undefined) {
+    where.push(
+      `${filter.bursts ? '' : 'NOT '}EXISTS (SELECT 1 FROM burst_members bm
+         JOIN bursts b ON b.id = bm.burst_id WHERE bm.photo_id = p.id AND b.status = 'open')`,
+    )
+  }
   return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 

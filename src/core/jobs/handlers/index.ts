@@ -2,6 +2,8 @@ import type { JobKind } from '../../../shared/jobs'
 import type { JobHandler } from '../job-handler'
 import { analyzeHandler } from './analyze.handler'
 import { backupHandler } from './backup.handler'
+import { burstsHandler } from './bursts.handler'
+import { duplicatesHandler } from './duplicates.handler'
 import { geohashHandler } from './geohash.handler'
 import { clipHandler } from './clip.handler'
 import { importHandler } from './import.handler'
@@ -20,4 +22,6 @@ export const JOB_HANDLERS: Partial<{ readonly [K in JobKind]: JobHandler<K> }> =
   verify: verifyHandler,
   'retry-failed': retryFailedHandler,
   analyze: analyzeHandler,
+  duplicates: duplicatesHandler,
+  bursts: burstsHandler,
 }
