@@ -1,10 +1,22 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { openCatalog } from '../src/core/catalog/open-catalog'
-import { PhotoImportRepository, type PhotoImportRow } from '../src/core/catalog/repositories/photo-import.repository'
+import {
+  PhotoImportRepository,
+  type PhotoImportRow,
+} from '../src/core/catalog/repositories/photo-import.repository'
 import { openEngine } from '../src/core/engine'
 import { reportBench } from './report'
 
@@ -96,7 +108,8 @@ async function makeBase(spec: (typeof BASES)[number], index: number): Promise<Bu
     const out = await encode(mid)
     if (out.length / 1e6 > spec.targetMB) hi = mid
     else lo = mid
-    if (Math.abs(out.length / 1e6 - spec.targetMB) < Math.abs(best.length / 1e6 - spec.targetMB)) best = out
+    if (Math.abs(out.length / 1e6 - spec.targetMB) < Math.abs(best.length / 1e6 - spec.targetMB))
+      best = out
   }
   return best
 }
@@ -106,7 +119,11 @@ async function ensureLibrary(dir: string, files: number): Promise<{ root: string
   const root = path.join(dir, `library-${files}`)
   const manifest = path.join(root, '.manifest.json')
   if (existsSync(manifest)) {
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { version: number; files: number; bytes: number }
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      version: number
+      files: number
+      bytes: number
+    }
     if (m.version === LIBRARY_VERSION && m.files === files) return { root, bytes: m.bytes }
   }
   rmSync(root, { recursive: true, force: true })
@@ -130,7 +147,10 @@ async function ensureLibrary(dir: string, files: number): Promise<{ root: string
     const p = (n: number) => String(n).padStart(2, '0')
     const date = `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
     copy.write(date, base.dateAt, 'latin1')
-    const folder = path.join(root, `folder-${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`)
+    const folder = path.join(
+      root,
+      `folder-${String(Math.floor(i / FILES_PER_FOLDER)).padStart(3, '0')}`,
+    )
     if (i % FILES_PER_FOLDER === 0) mkdirSync(folder, { recursive: true })
     writeFileSync(path.join(folder, `IMG_${String(i).padStart(6, '0')}.jpg`), copy)
     total += copy.length
@@ -178,7 +198,9 @@ async function runExiftool(
   processes: number,
   tmp: string,
 ): Promise<{ seconds: number; cpu: number }> {
-  const chunks = Array.from({ length: processes }, (_, i) => files.filter((_, j) => j % processes === i))
+  const chunks = Array.from({ length: processes }, (_, i) =>
+    files.filter((_, j) => j % processes === i),
+  )
   const t0 = performance.now()
   const cpus = await Promise.all(
     chunks.map(
@@ -189,7 +211,9 @@ async function runExiftool(
           // The shell prints its own /proc stat after exiftool exits: cutime + cstime are
           // exiftool's CPU time.
           const script = `exiftool -fast -json -q -@ "$1" > /dev/null || exit 1; cat /proc/$$/stat`
-          const child = spawn('sh', ['-c', script, 'sh', argfile], { stdio: ['ignore', 'pipe', 'inherit'] })
+          const child = spawn('sh', ['-c', script, 'sh', argfile], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          })
           let out = ''
           child.stdout.on('data', (d: Buffer) => (out += d.toString()))
           child.on('error', reject)
@@ -277,7 +301,9 @@ export async function run(): Promise<void> {
       // Start the workers before timing (process start-up is not per-file work) and learn their pids.
       const pids = new Set<number>()
       const pings = await Promise.all(
-        Array.from({ length: workers }, () => engine.pool.run('ping', { echo: 'warm', delayMs: 300 })),
+        Array.from({ length: workers }, () =>
+          engine.pool.run('ping', { echo: 'warm', delayMs: 300 }),
+        ),
       )
       for (const p of pings) pids.add(p.pid)
       const workerCpu = () => [...pids].reduce((sum, pid) => sum + cpuSecondsOf(pid), 0)

@@ -26,7 +26,15 @@ describe(parseDateTime.name, () => {
   })
 
   it('rejects unset and impossible dates', () => {
-    for (const bad of ['0000:00:00 00:00:00', '    :  :     :  :  ', '', '2019:13:01 00:00:00', '2019:02:30 10:00:00', '2019:04:12 25:00:00', 'garbage']) {
+    for (const bad of [
+      '0000:00:00 00:00:00',
+      '    :  :     :  :  ',
+      '',
+      '2019:13:01 00:00:00',
+      '2019:02:30 10:00:00',
+      '2019:04:12 25:00:00',
+      'garbage',
+    ]) {
       expect(parseDateTime(bad), bad).toBeNull()
     }
     expect(parseDateTime(null)).toBeNull()
@@ -137,15 +145,29 @@ describe(resolveDate.name, () => {
   })
 
   it('falls through the sources in order', () => {
-    expect(resolveDate({ exifCreate: '2019:04:12 15:30:12', mtimeMs: NOW }, NOW)).toMatchObject({ source: 'exif-create', confidence: 95 })
-    expect(resolveDate({ exifModify: '2019:04:12 15:30:12', mtimeMs: NOW }, NOW)).toMatchObject({ source: 'exif-other', confidence: 85 })
-    expect(resolveDate({ xmp: ['2019-04-12T15:30:12+01:00'], mtimeMs: NOW }, NOW)).toMatchObject({ source: 'xmp', confidence: 80, tzOffset: '+01:00' })
-    expect(resolveDate({ fileName: 'IMG_20190412_153012.jpg', folder: '/p/2018', mtimeMs: NOW }, NOW)).toMatchObject({
+    expect(resolveDate({ exifCreate: '2019:04:12 15:30:12', mtimeMs: NOW }, NOW)).toMatchObject({
+      source: 'exif-create',
+      confidence: 95,
+    })
+    expect(resolveDate({ exifModify: '2019:04:12 15:30:12', mtimeMs: NOW }, NOW)).toMatchObject({
+      source: 'exif-other',
+      confidence: 85,
+    })
+    expect(resolveDate({ xmp: ['2019-04-12T15:30:12+01:00'], mtimeMs: NOW }, NOW)).toMatchObject({
+      source: 'xmp',
+      confidence: 80,
+      tzOffset: '+01:00',
+    })
+    expect(
+      resolveDate({ fileName: 'IMG_20190412_153012.jpg', folder: '/p/2018', mtimeMs: NOW }, NOW),
+    ).toMatchObject({
       source: 'filename',
       confidence: 70,
       takenAt: '2019-04-12T15:30:12',
     })
-    expect(resolveDate({ fileName: 'a.jpg', folder: '/p/2019/04/12', mtimeMs: NOW }, NOW)).toMatchObject({
+    expect(
+      resolveDate({ fileName: 'a.jpg', folder: '/p/2019/04/12', mtimeMs: NOW }, NOW),
+    ).toMatchObject({
       source: 'folder',
       confidence: 50,
       takenAt: '2019-04-12T00:00:00',
@@ -162,7 +184,9 @@ describe(resolveDate.name, () => {
 
   it('uses the file time, at folder confidence, when it falls inside the folder period', () => {
     const mtime = Date.UTC(2019, 3, 20, 8, 15, 0)
-    expect(resolveDate({ fileName: 'a.jpg', folder: '/p/2019-04 Holiday', mtimeMs: mtime }, NOW)).toMatchObject({
+    expect(
+      resolveDate({ fileName: 'a.jpg', folder: '/p/2019-04 Holiday', mtimeMs: mtime }, NOW),
+    ).toMatchObject({
       takenAt: '2019-04-20T08:15:00',
       source: 'file-mtime',
       confidence: 50,
@@ -171,18 +195,30 @@ describe(resolveDate.name, () => {
 
   it('skips a bogus EXIF date for a plausible one, and flags when nothing is plausible', () => {
     expect(
-      resolveDate({ exifOriginal: '2000:01:01 00:00:00', fileName: 'IMG_20190412_153012.jpg', mtimeMs: NOW }, NOW),
+      resolveDate(
+        { exifOriginal: '2000:01:01 00:00:00', fileName: 'IMG_20190412_153012.jpg', mtimeMs: NOW },
+        NOW,
+      ),
     ).toMatchObject({ source: 'filename', suspicious: null })
     expect(resolveDate({ exifOriginal: '1970:01:01 00:00:00' }, NOW)).toMatchObject({
       source: 'exif-original',
       suspicious: 'default-date',
     })
-    expect(resolveDate({ exifOriginal: '2031:05:05 10:00:00' }, NOW)).toMatchObject({ suspicious: 'future' })
+    expect(resolveDate({ exifOriginal: '2031:05:05 10:00:00' }, NOW)).toMatchObject({
+      suspicious: 'future',
+    })
   })
 
   it('infers the offset from GPS time when EXIF has none', () => {
     expect(
-      resolveDate({ exifOriginal: '2019:04:12 15:30:12', gpsDateStamp: '2019:04:12', gpsTimeStamp: [6, 30, 12] }, NOW)?.tzOffset,
+      resolveDate(
+        {
+          exifOriginal: '2019:04:12 15:30:12',
+          gpsDateStamp: '2019:04:12',
+          gpsTimeStamp: [6, 30, 12],
+        },
+        NOW,
+      )?.tzOffset,
     ).toBe('+09:00')
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { GEOHASH_PRECISION, decodeGeohash, geohashMatches, geohashOf, validateGps } from '../../src/core/analysis/gps'
+import {
+  GEOHASH_PRECISION,
+  decodeGeohash,
+  geohashMatches,
+  geohashOf,
+  validateGps,
+} from '../../src/core/analysis/gps'
 
 describe(validateGps.name, () => {
   it('accepts a real position with a full-precision geohash', () => {
@@ -12,11 +18,22 @@ describe(validateGps.name, () => {
   })
 
   it('no GPS at all is not suspicious', () => {
-    expect(validateGps(undefined, undefined)).toEqual({ lat: null, lon: null, alt: null, geohash: null, suspicious: null })
+    expect(validateGps(undefined, undefined)).toEqual({
+      lat: null,
+      lon: null,
+      alt: null,
+      geohash: null,
+      suspicious: null,
+    })
   })
 
   it('flags null island and keeps it off the map', () => {
-    expect(validateGps(0, 0)).toMatchObject({ lat: 0, lon: 0, geohash: null, suspicious: 'null-island' })
+    expect(validateGps(0, 0)).toMatchObject({
+      lat: 0,
+      lon: 0,
+      geohash: null,
+      suspicious: 'null-island',
+    })
   })
 
   it('drops out-of-range and non-numeric values', () => {

@@ -16,7 +16,8 @@ function ftyp(major: string, ...compatible: string[]): Buffer {
   return Buffer.concat([size, Buffer.from('ftyp'), body, Buffer.alloc(32)])
 }
 
-const tiffLE = (extra: number[] = []) => Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x10, 0, 0, 0, ...extra, ...new Array(64).fill(0)])
+const tiffLE = (extra: number[] = []) =>
+  Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x10, 0, 0, 0, ...extra, ...new Array(64).fill(0)])
 
 describe(sniffFormat.name, () => {
   it('recognises the formats sharp writes, by content', async () => {
@@ -36,7 +37,9 @@ describe(sniffFormat.name, () => {
   })
 
   it('recognises a real camera JPEG', () => {
-    expect(sniffFormat(readFileSync(path.join(FIXTURES, 'kde_Kite.jpg')).subarray(0, 64), 'jpg')).toEqual({
+    expect(
+      sniffFormat(readFileSync(path.join(FIXTURES, 'kde_Kite.jpg')).subarray(0, 64), 'jpg'),
+    ).toEqual({
       format: 'jpeg',
       kind: 'image',
       rawFormat: null,
@@ -48,15 +51,29 @@ describe(sniffFormat.name, () => {
     expect(sniffFormat(ftyp('mif1', 'mif1', 'heic'), '')?.format).toBe('heic')
     expect(sniffFormat(ftyp('mif1', 'mif1', 'avif'), 'heic')?.format).toBe('avif')
     expect(sniffFormat(ftyp('avif', 'mif1'), '')?.format).toBe('avif')
-    expect(sniffFormat(ftyp('crx ', 'isom'), 'cr3')).toEqual({ format: 'raw', kind: 'image', rawFormat: 'cr3' })
-    expect(sniffFormat(ftyp('qt  '), 'mp4')).toEqual({ format: 'mov', kind: 'video', rawFormat: null })
-    expect(sniffFormat(ftyp('isom', 'iso2', 'avc1', 'mp41'), '')).toEqual({ format: 'mp4', kind: 'video', rawFormat: null })
+    expect(sniffFormat(ftyp('crx ', 'isom'), 'cr3')).toEqual({
+      format: 'raw',
+      kind: 'image',
+      rawFormat: 'cr3',
+    })
+    expect(sniffFormat(ftyp('qt  '), 'mp4')).toEqual({
+      format: 'mov',
+      kind: 'video',
+      rawFormat: null,
+    })
+    expect(sniffFormat(ftyp('isom', 'iso2', 'avc1', 'mp41'), '')).toEqual({
+      format: 'mp4',
+      kind: 'video',
+      rawFormat: null,
+    })
     expect(sniffFormat(ftyp('mp42', 'isom'), 'mov')?.format).toBe('mov')
     expect(sniffFormat(ftyp('3gp4'), '3gp')?.format).toBe('mp4')
     // Audio in an MP4 container is not media we import.
     expect(sniffFormat(ftyp('M4A ', 'isom'), 'm4a')).toBeNull()
     // Old QuickTime without ftyp.
-    expect(sniffFormat(Buffer.from('\0\0\0\x08wide\0\0\0\x10mdat', 'latin1'), 'mov')?.format).toBe('mov')
+    expect(sniffFormat(Buffer.from('\0\0\0\x08wide\0\0\0\x10mdat', 'latin1'), 'mov')?.format).toBe(
+      'mov',
+    )
   })
 
   it('recognises RAW formats by signature, TIFF-based ones with the extension as tie-breaker', () => {
@@ -67,9 +84,15 @@ describe(sniffFormat.name, () => {
     expect(sniffFormat(tiffLE(), 'arw')?.rawFormat).toBe('arw')
     expect(sniffFormat(tiffLE(), 'dng')?.rawFormat).toBe('dng')
     expect(sniffFormat(tiffLE(), 'tif')).toEqual({ format: 'tiff', kind: 'image', rawFormat: null })
-    expect(sniffFormat(Buffer.from('IIRO\x08\0\0\0' + '\0'.repeat(56), 'latin1'), 'orf')?.rawFormat).toBe('orf')
-    expect(sniffFormat(Buffer.from('IIU\0\x08\0\0\0' + '\0'.repeat(56), 'latin1'), 'rw2')?.rawFormat).toBe('rw2')
-    expect(sniffFormat(Buffer.from('FUJIFILMCCD-RAW 0201FF383501', 'latin1'), 'raf')?.rawFormat).toBe('raf')
+    expect(
+      sniffFormat(Buffer.from('IIRO\x08\0\0\0' + '\0'.repeat(56), 'latin1'), 'orf')?.rawFormat,
+    ).toBe('orf')
+    expect(
+      sniffFormat(Buffer.from('IIU\0\x08\0\0\0' + '\0'.repeat(56), 'latin1'), 'rw2')?.rawFormat,
+    ).toBe('rw2')
+    expect(
+      sniffFormat(Buffer.from('FUJIFILMCCD-RAW 0201FF383501', 'latin1'), 'raf')?.rawFormat,
+    ).toBe('raf')
   })
 
   it('returns null for non-media content', () => {
@@ -129,7 +152,10 @@ describe('ISO-BMFF facts', () => {
     const thumb = Buffer.from(ispe)
     thumb.writeUInt32BE(320, 12)
     thumb.writeUInt32BE(240, 16)
-    expect(heifDimensions(Buffer.concat([Buffer.alloc(8), thumb, ispe]))).toEqual({ width: 4032, height: 3024 })
+    expect(heifDimensions(Buffer.concat([Buffer.alloc(8), thumb, ispe]))).toEqual({
+      width: 4032,
+      height: 3024,
+    })
 
     const mvhd = Buffer.alloc(20)
     mvhd.write('mvhd', 4, 'latin1')

@@ -24,7 +24,9 @@ function folderOf(ctx: CliContext): string | undefined {
 export function healthLines(report: HealthReportDto, plan: HealthPlanDto): string[] {
   const t = report.totals
   const lines: string[] = []
-  lines.push(`Catalog health — ${report.catalogPath} (${report.folder ? `folder ${report.folder}` : 'whole catalog'})`)
+  lines.push(
+    `Catalog health — ${report.catalogPath} (${report.folder ? `folder ${report.folder}` : 'whole catalog'})`,
+  )
   lines.push(
     `photos      ${n(t.photos)} (${n(t.images)} images, ${n(t.videos)} videos, ${formatBytes(t.bytes)}, ${n(t.folders)} folders)` +
       `${t.vanished ? `; ${n(t.vanished)} originals missing` : ''}${t.notImported ? `; ${n(t.notImported)} files not imported` : ''}`,
@@ -45,15 +47,23 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
           ? '(the rest were taken without a position)'
           : ''
         : `missing ${n(c.missing)}: ${c.missingBy.map((m) => `${REASON_SHORT[m.reason]} ${n(m.count)}`).join(', ')}`
-    lines.push(`  ${mark} ${label} ${`${c.percent}%`.padStart(6)}  ${count.padStart(15)}  ${why}`.trimEnd())
+    lines.push(
+      `  ${mark} ${label} ${`${c.percent}%`.padStart(6)}  ${count.padStart(15)}  ${why}`.trimEnd(),
+    )
   }
   const bands = report.dates.bands.filter((b) => b.count > 0)
-  lines.push(`dates       ${bands.map((b) => `${DATE_BAND_LABELS[b.band]} ${n(b.count)}`).join(' · ') || 'none'}`)
+  lines.push(
+    `dates       ${bands.map((b) => `${DATE_BAND_LABELS[b.band]} ${n(b.count)}`).join(' · ') || 'none'}`,
+  )
   if (report.dates.suspicious.length > 0) {
-    lines.push(`            suspicious: ${report.dates.suspicious.map((s) => `${s.flag} ${n(s.count)}`).join(', ')}`)
+    lines.push(
+      `            suspicious: ${report.dates.suspicious.map((s) => `${s.flag} ${n(s.count)}`).join(', ')}`,
+    )
   }
   if (report.gpsSuspicious.length > 0) {
-    lines.push(`gps flags   ${report.gpsSuspicious.map((s) => `${s.flag} ${n(s.count)}`).join(', ')}`)
+    lines.push(
+      `gps flags   ${report.gpsSuspicious.map((s) => `${s.flag} ${n(s.count)}`).join(', ')}`,
+    )
   }
   for (const [label, stats] of [
     ['duplicates', report.duplicates],
@@ -71,8 +81,10 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
   }
   const failing = report.consistency.filter((c) => c.available && c.count > 0)
   lines.push(`consistency ${failing.length === 0 ? 'all checks pass' : ''}`.trimEnd())
-  for (const c of failing) lines.push(`  ✗ ${c.label}: ${n(c.count)}${c.fix ? `  → vam run ${c.fix}` : ''}`)
-  for (const c of report.consistency.filter((x) => !x.available)) lines.push(`  – ${c.label}: ${c.note ?? 'not checked'}`)
+  for (const c of failing)
+    lines.push(`  ✗ ${c.label}: ${n(c.count)}${c.fix ? `  → vam run ${c.fix}` : ''}`)
+  for (const c of report.consistency.filter((x) => !x.available))
+    lines.push(`  – ${c.label}: ${c.note ?? 'not checked'}`)
   const v = report.verify.last
   lines.push(
     v
@@ -92,14 +104,19 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
       ? 'plan        nothing to run'
       : `plan        ${plan.steps.map((s) => s.kind).join(' → ')} (${formatEstimate(plan.sequentialSeconds)}); details: vam plan, start: vam plan --run`,
   )
-  lines.push(`timing      ${report.timing.sqlMs} ms queries, ${report.timing.filesMs} ms file checks`)
+  lines.push(
+    `timing      ${report.timing.sqlMs} ms queries, ${report.timing.filesMs} ms file checks`,
+  )
   return lines
 }
 
 /** The plan for a terminal. */
 export function planLines(plan: HealthPlanDto): string[] {
   if (plan.steps.length === 0) {
-    return ['Nothing to run: every gap a job can close is closed.', ...plan.notes.map((note) => `note: ${note}`)]
+    return [
+      'Nothing to run: every gap a job can close is closed.',
+      ...plan.notes.map((note) => `note: ${note}`),
+    ]
   }
   const lines = ['Recommended jobs, in dependency order:']
   plan.steps.forEach((s, i) => {
@@ -189,7 +206,8 @@ export const healthCommands: CliCommand[] = [
       }
       const queued = await health.runPlan({ folder, parallel })
       if (queued.jobIds.length === 0) {
-        if (ctx.json) ctx.printJson({ queued, jobs: [], report: (await health.plan(folder)).report })
+        if (ctx.json)
+          ctx.printJson({ queued, jobs: [], report: (await health.plan(folder)).report })
         else ctx.out('Nothing to run: every gap a job can close is closed.')
         return 0
       }

@@ -169,7 +169,8 @@ function localOffsetAt(date: Date): string {
 }
 
 /** Compact `YYYYMMDD[_-]HHMMSS[mmm]`: IMG_20190412_153012, PXL_20230101_120000123, 20190412_153012. */
-const COMPACT_DATETIME = /(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})[_\- T]?(\d{2})(\d{2})(\d{2})(?:\d{1,3})?(?!\d)/
+const COMPACT_DATETIME =
+  /(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})[_\- T]?(\d{2})(\d{2})(\d{2})(?:\d{1,3})?(?!\d)/
 /**
  * Separated: '2019-04-12 15.30.12', 'Screenshot_2019-04-12-15-30-12', 'Screenshot 2019-04-12 at
  * 15.30.12', '2019-04-12_15-30-12'.
@@ -319,7 +320,11 @@ export function offsetFromGps(
 /** Every candidate in priority order. */
 function candidatesOf(e: DateEvidence, nowMs: number): Candidate[] {
   const out: Candidate[] = []
-  const exif = (raw: string | null | undefined, offset: string | null | undefined, source: DateSource) => {
+  const exif = (
+    raw: string | null | undefined,
+    offset: string | null | undefined,
+    source: DateSource,
+  ) => {
     const parsed = parseDateTime(raw)
     if (!parsed) return
     const tz =
@@ -334,12 +339,18 @@ function candidatesOf(e: DateEvidence, nowMs: number): Candidate[] {
   for (const raw of e.xmp ?? []) {
     const parsed = parseDateTime(raw)
     if (parsed) {
-      out.push({ parts: parsed.parts, source: 'xmp', confidence: DATE_CONFIDENCE.xmp, tzOffset: parsed.offset })
+      out.push({
+        parts: parsed.parts,
+        source: 'xmp',
+        confidence: DATE_CONFIDENCE.xmp,
+        tzOffset: parsed.offset,
+      })
     }
   }
   if (e.fileName) {
     const parts = dateFromFileName(e.fileName, nowMs)
-    if (parts) out.push({ parts, source: 'filename', confidence: DATE_CONFIDENCE.filename, tzOffset: null })
+    if (parts)
+      out.push({ parts, source: 'filename', confidence: DATE_CONFIDENCE.filename, tzOffset: null })
   }
   const folder = e.folder ? dateFromFolder(e.folder) : null
   const mtime =
@@ -355,7 +366,12 @@ function candidatesOf(e: DateEvidence, nowMs: number): Candidate[] {
         tzOffset: localOffsetAt(mtime),
       })
     } else {
-      out.push({ parts: folder.parts, source: 'folder', confidence: DATE_CONFIDENCE.folder, tzOffset: null })
+      out.push({
+        parts: folder.parts,
+        source: 'folder',
+        confidence: DATE_CONFIDENCE.folder,
+        tzOffset: null,
+      })
     }
   }
   if (mtime) {

@@ -19,7 +19,11 @@ export interface BasicHealth {
   readonly dates: {
     readonly dated: number
     readonly undated: number
-    readonly bySource: readonly { readonly source: string; readonly confidence: number; readonly count: number }[]
+    readonly bySource: readonly {
+      readonly source: string
+      readonly confidence: number
+      readonly count: number
+    }[]
     readonly suspicious: readonly { readonly reason: string; readonly count: number }[]
   }
   readonly gps: {
@@ -35,7 +39,11 @@ export interface BasicHealth {
     /** Stored geohash that does not encode the stored coordinates. */
     readonly mismatched: number
   }
-  readonly errors: readonly { readonly stage: string; readonly code: ItemErrorCode; readonly count: number }[]
+  readonly errors: readonly {
+    readonly stage: string
+    readonly code: ItemErrorCode
+    readonly count: number
+  }[]
 }
 
 export function basicHealth(db: Database): BasicHealth {
@@ -79,7 +87,10 @@ export function basicHealthLines(h: BasicHealth): string[] {
   const lines = [
     `photos      ${t.photos} (${t.images} images, ${t.videos} videos, ${(t.bytes / 1e9).toFixed(2)} GB); ${t.missing} missing on disk`,
     `dates       ${h.dates.dated} dated (${pct(h.dates.dated, t.photos)}), ${h.dates.undated} undated`,
-    ...h.dates.bySource.map((s) => `  ${s.source.padEnd(12)} ${String(s.count).padStart(8)}  ${pct(s.count, t.photos).padStart(6)}  confidence ${s.confidence}`),
+    ...h.dates.bySource.map(
+      (s) =>
+        `  ${s.source.padEnd(12)} ${String(s.count).padStart(8)}  ${pct(s.count, t.photos).padStart(6)}  confidence ${s.confidence}`,
+    ),
     ...h.dates.suspicious.map((s) => `  suspicious ${s.reason}: ${s.count}`),
     `gps         ${h.gps.withGps} with GPS (${pct(h.gps.withGps, t.photos)}); ${h.gps.suspicious} suspicious (${h.gps.nullIsland} at 0,0)`,
     `geohash     ${h.geohash.withGeohash} (${pct(h.geohash.withGeohash, h.gps.withGps - h.gps.nullIsland)} of usable GPS); ${h.geohash.missing} missing, ${h.geohash.mismatched} mismatched, ${h.geohash.withoutGps} without GPS`,

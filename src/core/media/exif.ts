@@ -127,9 +127,14 @@ export async function readExif(input: Buffer | string): Promise<ExifFacts | null
       const o = positiveInt(ifd0.Orientation)
       return o !== null && o <= 8 ? o : null
     })(),
-    width: positiveInt(exif.ExifImageWidth) ?? positiveInt(ifd0.ImageWidth) ?? positiveInt(ihdr.ImageWidth),
+    width:
+      positiveInt(exif.ExifImageWidth) ??
+      positiveInt(ifd0.ImageWidth) ??
+      positiveInt(ihdr.ImageWidth),
     height:
-      positiveInt(exif.ExifImageHeight) ?? positiveInt(ifd0.ImageLength) ?? positiveInt(ifd0.ImageHeight) ??
+      positiveInt(exif.ExifImageHeight) ??
+      positiveInt(ifd0.ImageLength) ??
+      positiveInt(ifd0.ImageHeight) ??
       positiveInt(ihdr.ImageHeight),
     gpsLat: gps.latitude,
     gpsLon: gps.longitude,

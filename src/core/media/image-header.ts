@@ -34,6 +34,7 @@ export function checkDimensions(width: number | null, height: number | null, wha
   }
 }
 
+// prettier-ignore
 const SOF_MARKERS = new Set([
   0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf,
 ])
@@ -51,7 +52,10 @@ function jpegHeader(b: Uint8Array, fileSize: number): HeaderInfo {
     const marker = b[off] as number
     off++
     if (marker === 0xd8 || marker === 0xd9) {
-      throw new ItemError('corrupt', `JPEG: unexpected ${marker === 0xd9 ? 'EOI' : 'SOI'} in header`)
+      throw new ItemError(
+        'corrupt',
+        `JPEG: unexpected ${marker === 0xd9 ? 'EOI' : 'SOI'} in header`,
+      )
     }
     // Standalone markers (RSTn, TEM) carry no length.
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue
@@ -96,7 +100,10 @@ function gifHeader(b: Uint8Array, fileSize: number): HeaderInfo {
 function webpHeader(b: Uint8Array, fileSize: number): HeaderInfo {
   const riffSize = u32le(b, 4)
   if (fileSize < 20 || fileSize < riffSize + 8) {
-    throw new ItemError('truncated', `WebP: header says ${riffSize + 8} bytes, file has ${fileSize}`)
+    throw new ItemError(
+      'truncated',
+      `WebP: header says ${riffSize + 8} bytes, file has ${fileSize}`,
+    )
   }
   const chunk = String.fromCharCode(...b.subarray(12, 16))
   if (chunk === 'VP8X' && b.length >= 30) {
@@ -104,7 +111,11 @@ function webpHeader(b: Uint8Array, fileSize: number): HeaderInfo {
   }
   if (chunk === 'VP8L' && b.length >= 25) {
     const bits = u32le(b, 21)
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, jpegScanOffset: null }
+    return {
+      width: (bits & 0x3fff) + 1,
+      height: ((bits >>> 14) & 0x3fff) + 1,
+      jpegScanOffset: null,
+    }
   }
   if (chunk === 'VP8 ' && b.length >= 30) {
     return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff, jpegScanOffset: null }
@@ -119,7 +130,8 @@ function tiffHeader(b: Uint8Array, fileSize: number): HeaderInfo {
   const bigTiff = (little ? u16le(b, 2) : u16be(b, 2)) === 0x2b
   if (!bigTiff) {
     const ifd = little ? u32le(b, 4) : u32be(b, 4)
-    if (ifd >= fileSize) throw new ItemError('truncated', `TIFF: first directory at ${ifd} is past the end`)
+    if (ifd >= fileSize)
+      throw new ItemError('truncated', `TIFF: first directory at ${ifd} is past the end`)
   }
   return { width: null, height: null, jpegScanOffset: null }
 }
@@ -213,7 +225,8 @@ export async function checkBoxes(
   let meta: BoxSummary['meta'] = null
   let off = 0
   for (let n = 0; off < fileSize && n < 10_000; n++) {
-    if (off + 8 > fileSize) throw new ItemError('truncated', `${format}: file ends inside a box header`)
+    if (off + 8 > fileSize)
+      throw new ItemError('truncated', `${format}: file ends inside a box header`)
     const h = await readAt(off, 16)
     let size = u32be(h, 0)
     const type = String.fromCharCode(...h.subarray(4, 8))
@@ -224,9 +237,13 @@ export async function checkBoxes(
     } else if (size === 0) {
       size = fileSize - off
     }
-    if (size < headerSize) throw new ItemError('corrupt', `${format}: box "${type}" has size ${size}`)
+    if (size < headerSize)
+      throw new ItemError('corrupt', `${format}: box "${type}" has size ${size}`)
     if (off + size > fileSize) {
-      throw new ItemError('truncated', `${format}: box "${type}" runs ${off + size - fileSize} bytes past the end`)
+      throw new ItemError(
+        'truncated',
+        `${format}: box "${type}" runs ${off + size - fileSize} bytes past the end`,
+      )
     }
     types.push(type)
     if (type === 'moov') moov = { offset: off, size }
@@ -234,7 +251,10 @@ export async function checkBoxes(
     off += size
   }
   if ((format === 'mp4' || format === 'mov') && !moov) {
-    throw new ItemError('truncated', `${format}: no movie header (moov box); the recording was cut short`)
+    throw new ItemError(
+      'truncated',
+      `${format}: no movie header (moov box); the recording was cut short`,
+    )
   }
   if ((format === 'heic' || format === 'avif') && !meta) {
     throw new ItemError('corrupt', `${format}: no meta box`)
@@ -267,7 +287,9 @@ export function movieFacts(moov: Uint8Array): {
   if (mvhd >= 4) {
     const version = moov[mvhd + 4]
     const secs =
-      version === 1 ? u32be(moov, mvhd + 8) * 0x1_0000_0000 + u32be(moov, mvhd + 12) : u32be(moov, mvhd + 8)
+      version === 1
+        ? u32be(moov, mvhd + 8) * 0x1_0000_0000 + u32be(moov, mvhd + 12)
+        : u32be(moov, mvhd + 8)
     // Zero means "not set": many encoders leave it.
     if (secs > EPOCH_1904) createdMs = (secs - EPOCH_1904) * 1000
   }

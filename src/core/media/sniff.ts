@@ -92,6 +92,7 @@ export const MEDIA_EXTENSIONS: Readonly<Record<string, MediaFormat | 'other'>> =
 }
 
 /** Extensions that are never media: skipped without opening the file and not counted. */
+// prettier-ignore
 export const IGNORED_EXTENSIONS: ReadonlySet<string> = new Set([
   'txt', 'md', 'xml', 'json', 'yaml', 'yml', 'csv', 'tsv', 'ini', 'cfg', 'conf', 'log', 'html',
   'htm', 'css', 'js', 'ts', 'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'rtf',

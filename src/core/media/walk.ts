@@ -72,7 +72,10 @@ export function compareWalkOrder(a: string, b: string): number {
 }
 
 /** Yields every regular file under `root` (see the module comment). */
-export async function* walkFiles(root: string, options: WalkOptions = {}): AsyncGenerator<WalkedFile> {
+export async function* walkFiles(
+  root: string,
+  options: WalkOptions = {},
+): AsyncGenerator<WalkedFile> {
   const visited = new Set<string>()
   const rootStats = await stat(root)
   if (!rootStats.isDirectory()) throw new Error(`${root} is not a folder`)
@@ -126,7 +129,9 @@ async function* walkDir(
  * One directory's entry names. Only this one directory is in memory: the walk is depth-first, so
  * memory is bounded by the depth times the largest directory, never the whole tree.
  */
-async function readEntries(dir: string): Promise<{ name: string; kind: 'file' | 'dir' | 'link' | 'other' }[]> {
+async function readEntries(
+  dir: string,
+): Promise<{ name: string; kind: 'file' | 'dir' | 'link' | 'other' }[]> {
   const out: { name: string; kind: 'file' | 'dir' | 'link' | 'other' }[] = []
   const handle = await opendir(dir, { bufferSize: 256 })
   for await (const entry of handle) {
@@ -141,7 +146,12 @@ function kindOf(entry: Dirent): 'file' | 'dir' | 'link' | 'other' {
   if (entry.isDirectory()) return 'dir'
   if (entry.isSymbolicLink()) return 'link'
   // Filesystems that do not report types (some network mounts) give 'unknown': stat decides.
-  if (!entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
+  if (
+    !entry.isFIFO() &&
+    !entry.isSocket() &&
+    !entry.isBlockDevice() &&
+    !entry.isCharacterDevice()
+  ) {
     return 'link'
   }
   return 'other'

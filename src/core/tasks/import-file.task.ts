@@ -86,8 +86,12 @@ let chunk: Buffer | null = null
 
 function unreadable(error: unknown, file: string): ItemError {
   const e = error as NodeJS.ErrnoException
-  if (e.code === 'ENOENT') return new ItemError('vanished', `${file} disappeared before it was read`)
-  return new ItemError('unreadable', `cannot read ${path.basename(file)}: ${e.code ?? ''} ${e.message}`.trim())
+  if (e.code === 'ENOENT')
+    return new ItemError('vanished', `${file} disappeared before it was read`)
+  return new ItemError(
+    'unreadable',
+    `cannot read ${path.basename(file)}: ${e.code ?? ''} ${e.message}`.trim(),
+  )
 }
 
 /** A few words on what a non-media file actually is, for the error message. */
@@ -99,7 +103,9 @@ function describeBytes(head: Uint8Array): string {
   if (sig.startsWith('8BPS')) return 'a Photoshop document (not supported)'
   if (sig.startsWith('SQLite')) return 'an SQLite database'
   const sample = head.subarray(0, 512)
-  const text = sample.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128)
+  const text = sample.every(
+    (b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128,
+  )
   return text ? 'text' : 'not a recognised image or video format'
 }
 
@@ -194,14 +200,32 @@ export async function importFileTask(input: ImportFileInput): Promise<ImportFile
       const n = readSync(fd, out, 0, out.length, offset)
       return out.subarray(0, n)
     }
-    await checkCompleteness(sniffed.format, header.jpegScanOffset, size, whole ? head : null, last, readAt, name)
+    await checkCompleteness(
+      sniffed.format,
+      header.jpegScanOffset,
+      size,
+      whole ? head : null,
+      last,
+      readAt,
+      name,
+    )
 
     let width = header.width
     let height = header.height
     let videoCreatedMs: number | null = null
-    if (sniffed.format === 'heic' || sniffed.format === 'avif' || sniffed.format === 'mp4' || sniffed.format === 'mov' || sniffed.rawFormat === 'cr3') {
+    if (
+      sniffed.format === 'heic' ||
+      sniffed.format === 'avif' ||
+      sniffed.format === 'mp4' ||
+      sniffed.format === 'mov' ||
+      sniffed.rawFormat === 'cr3'
+    ) {
       const boxes = await checkBoxes(async (o, l) => readAt(o, l), size, sniffed.format)
-      if (boxes.meta && boxes.meta.size <= MAX_BOX_READ && (sniffed.format === 'heic' || sniffed.format === 'avif')) {
+      if (
+        boxes.meta &&
+        boxes.meta.size <= MAX_BOX_READ &&
+        (sniffed.format === 'heic' || sniffed.format === 'avif')
+      ) {
         const dims = heifDimensions(readAt(boxes.meta.offset, boxes.meta.size))
         if (dims) ({ width, height } = dims)
       }
@@ -223,7 +247,11 @@ export async function importFileTask(input: ImportFileInput): Promise<ImportFile
       exifCreate: exif?.createDate,
       exifCreateOffset: exif?.offsetTimeDigitized,
       exifModify: exif?.modifyDate ?? (videoCreatedMs !== null ? isoLocal(videoCreatedMs) : null),
-      exifModifyOffset: exif?.modifyDate ? exif.offsetTime : videoCreatedMs !== null ? offsetAt(videoCreatedMs) : null,
+      exifModifyOffset: exif?.modifyDate
+        ? exif.offsetTime
+        : videoCreatedMs !== null
+          ? offsetAt(videoCreatedMs)
+          : null,
       gpsDateStamp: exif?.gpsDateStamp,
       gpsTimeStamp: exif?.gpsTimeStamp,
       xmp: xmpDates,

@@ -72,7 +72,9 @@ export class BasicHealthRepository {
   /** Streams (lat, lon, geohash) of photos that have both, to check they agree. */
   *iterateGeohashes(): IterableIterator<{ gps_lat: number; gps_lon: number; geohash: string }> {
     yield* this.db
-      .prepare('SELECT gps_lat, gps_lon, geohash FROM photos WHERE geohash IS NOT NULL AND gps_lat IS NOT NULL')
+      .prepare(
+        'SELECT gps_lat, gps_lon, geohash FROM photos WHERE geohash IS NOT NULL AND gps_lat IS NOT NULL',
+      )
       .iterate() as IterableIterator<{ gps_lat: number; gps_lon: number; geohash: string }>
   }
 

@@ -76,7 +76,12 @@ const CONTENT_COLUMNS = [
   ['geohash', 'geohash'],
 ] as const
 
-const ALL_COLUMNS = [['path', 'path'], ['folder', 'folder'], ['name', 'name'], ...CONTENT_COLUMNS] as const
+const ALL_COLUMNS = [
+  ['path', 'path'],
+  ['folder', 'folder'],
+  ['name', 'name'],
+  ...CONTENT_COLUMNS,
+] as const
 
 /**
  * Positional parameters in ALL_COLUMNS order. Positional binding, not named: with ~30 columns,
@@ -84,7 +89,8 @@ const ALL_COLUMNS = [['path', 'path'], ['folder', 'folder'], ['name', 'name'], .
  */
 function valuesOf(row: PhotoImportRow): unknown[] {
   const values: unknown[] = new Array(ALL_COLUMNS.length)
-  for (let i = 0; i < ALL_COLUMNS.length; i++) values[i] = row[(ALL_COLUMNS[i] as (typeof ALL_COLUMNS)[number])[1]]
+  for (let i = 0; i < ALL_COLUMNS.length; i++)
+    values[i] = row[(ALL_COLUMNS[i] as (typeof ALL_COLUMNS)[number])[1]]
   return values
 }
 
@@ -111,7 +117,9 @@ export class PhotoImportRepository {
       `UPDATE photos SET ${ALL_COLUMNS.map(([c]) => `${c} = ?`).join(', ')}, missing_since = NULL
        WHERE id = ?`,
     )
-    this.byChecksum = db.prepare('SELECT id, path, missing_since FROM photos WHERE checksum = ? ORDER BY id')
+    this.byChecksum = db.prepare(
+      'SELECT id, path, missing_since FROM photos WHERE checksum = ? ORDER BY id',
+    )
     this.clearMissingStmt = db.prepare('UPDATE photos SET missing_since = NULL WHERE id = ?')
     this.markMissingStmt = db.prepare(
       'UPDATE photos SET missing_since = ? WHERE id = ? AND missing_since IS NULL',
@@ -134,7 +142,11 @@ export class PhotoImportRepository {
 
   /** Rows with this content, oldest first (moved-file detection, exact duplicates). */
   findByChecksum(checksum: string): { id: number; path: string; missing_since: string | null }[] {
-    return this.byChecksum.all(checksum) as { id: number; path: string; missing_since: string | null }[]
+    return this.byChecksum.all(checksum) as {
+      id: number
+      path: string
+      missing_since: string | null
+    }[]
   }
 
   /** A known photo found at a new path: the row follows the file (same id, decisions kept). */
@@ -155,7 +167,10 @@ export class PhotoImportRepository {
   *iteratePresentUnder(root: string): IterableIterator<{ id: number; path: string }> {
     const base = root.replace(/[\\/]+$/, '')
     const sep = root.includes('\\') && !root.includes('/') ? '\\' : '/'
-    yield* this.underRoot.iterate({ root: base, prefix: likePrefix(`${base}${sep}`) }) as IterableIterator<{
+    yield* this.underRoot.iterate({
+      root: base,
+      prefix: likePrefix(`${base}${sep}`),
+    }) as IterableIterator<{
       id: number
       path: string
     }>

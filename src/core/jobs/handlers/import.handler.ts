@@ -97,7 +97,10 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
   const seen = new Set<string>()
 
   rememberRecentFolder(ctx, root)
-  ctx.log('info', resume ? `re-walking ${root} (resume after ${resume.after ?? 'start'})` : `importing ${root}`)
+  ctx.log(
+    'info',
+    resume ? `re-walking ${root} (resume after ${resume.after ?? 'start'})` : `importing ${root}`,
+  )
 
   // Counters of this run, committed ones only (see the module comment).
   let counted = resume?.counted ?? 0
@@ -145,7 +148,14 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
           break
         case 'failed':
           if (entry.counts) failures.push(outcome.failure)
-          else writes.push(() => errors.upsert({ ...outcome.failure, photoId: outcome.failure.photoId ?? null, jobId: ctx.jobId }))
+          else
+            writes.push(() =>
+              errors.upsert({
+                ...outcome.failure,
+                photoId: outcome.failure.photoId ?? null,
+                jobId: ctx.jobId,
+              }),
+            )
           break
         case 'not-media':
         case 'settled':
@@ -187,7 +197,11 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
   }
 
   const maybeFlush = async () => {
-    if (writes.length >= BATCH_ROWS || batchItems >= BATCH_ITEMS || Date.now() - lastFlush >= BATCH_MS) {
+    if (
+      writes.length >= BATCH_ROWS ||
+      batchItems >= BATCH_ITEMS ||
+      Date.now() - lastFlush >= BATCH_MS
+    ) {
       await flush('walk')
     }
   }
@@ -209,7 +223,12 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
       counts,
       outcome: {
         type: 'failed',
-        failure: { path: p, stage: STAGE, code: 'unreadable', message: `cannot read ${p}: ${error.code ?? ''} ${error.message}`.trim() },
+        failure: {
+          path: p,
+          stage: STAGE,
+          code: 'unreadable',
+          message: `cannot read ${p}: ${error.code ?? ''} ${error.message}`.trim(),
+        },
       },
     })
   }
@@ -233,7 +252,11 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
     }
     queue.push(entry)
     const known = repo.findByPath(file.path)
-    if (known && known.size === file.stats.size && known.mtime_ms === Math.trunc(file.stats.mtimeMs)) {
+    if (
+      known &&
+      known.size === file.stats.size &&
+      known.mtime_ms === Math.trunc(file.stats.mtimeMs)
+    ) {
       entry.outcome = { type: 'unchanged', id: known.id, reappeared: known.missing_since !== null }
     } else if (beforeCursor && failedBefore.has(file.path)) {
       entry.outcome = { type: 'settled' }
@@ -274,15 +297,24 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
   // A walk stopped by cancel/shutdown saw only part of the tree: nothing may be marked missing.
   // (The checkpoint above normally throws first; this guards the window after it.)
   if (ctx.signal.aborted) {
-    await ctx.checkpoint(JSON.stringify({ v: 1, after: lastReleased, counted, phase: 'walk' } satisfies Cursor))
+    await ctx.checkpoint(
+      JSON.stringify({ v: 1, after: lastReleased, counted, phase: 'walk' } satisfies Cursor),
+    )
     throw new Error('import stopped before the walk finished')
   }
   ctx.setTotal(counted)
   ctx.setCurrent(null)
 
-  const missingCursor = JSON.stringify({ v: 1, after: lastReleased, counted, phase: 'missing' } satisfies Cursor)
+  const missingCursor = JSON.stringify({
+    v: 1,
+    after: lastReleased,
+    counted,
+    phase: 'missing',
+  } satisfies Cursor)
   await markVanished(ctx, repo, root, seen, importedAt, missingCursor)
-  await ctx.checkpoint(JSON.stringify({ v: 1, after: lastReleased, counted, phase: 'done' } satisfies Cursor))
+  await ctx.checkpoint(
+    JSON.stringify({ v: 1, after: lastReleased, counted, phase: 'done' } satisfies Cursor),
+  )
 }
 
 /** Sends one file to a worker; every failure becomes an item outcome, never a job failure. */
@@ -356,7 +388,10 @@ async function markVanished(
     })
   }
   if (gone.length > 0) {
-    ctx.log('info', `${gone.length} photo(s) under ${root} are missing on disk (kept, marked missing)`)
+    ctx.log(
+      'info',
+      `${gone.length} photo(s) under ${root} are missing on disk (kept, marked missing)`,
+    )
     ctx.catalogChanged('import')
   }
 }
