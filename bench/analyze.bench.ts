@@ -1,0 +1,314 @@
+import { execFile, spawn } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import { openEngine } from '../src/core/engine'
+import { reportBench } from './report'
+
+/**
+ * `npm run bench -- analyze [--count 300] [--workers N] [--naive-count 60]`
+ *
+ * On ≥ 300 generated 12-megapixel JPEGs (crops of the fixture photos scaled to 4000x3000 with a
+ * little Gaussian noise, quality 92, 2–5 MB each; cached in bench/.cache/analyze-12mp) measures:
+ *   (a) the analyze job end to end (real catalog, worker pool, thumbnails + hashes + quality);
+ *   (b) the straightforward pipeline: a full decode of the original for EACH output (256 thumb,
+ *       1024 preview, aHash, dHash, pHash, wHash, quality), as the seed's Python code did;
+ *   (c) Debian's `vipsthumbnail --size 1024` alone, the floor, with as many processes as workers.
+ * Goals: (a) ≥ 3 × (b) and (a) ≥ 0.8 × (c). Also peak RSS (VmHWM) of each analyze worker.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const FIXTURES = path.join(ROOT, 'tests/fixtures/photos')
+const CACHE = path.join(import.meta.dirname, '.cache', 'analyze-12mp')
+const WIDTH = 4000
+const HEIGHT = 3000
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN
+  return Number.isFinite(v) && v > 0 ? v : fallback
+}
+
+/** Deterministic pseudo-random numbers (the generated library is the same on every machine). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+}
+
+async function generateLibrary(count: number): Promise<string[]> {
+  mkdirSync(CACHE, { recursive: true })
+  const files = Array.from({ length: count }, (_, i) =>
+    path.join(CACHE, `img-${String(i).padStart(4, '0')}.jpg`),
+  )
+  const missing = files.filter((f) => !existsSync(f))
+  if (missing.length === 0) return files
+  console.log(
+    `generating ${missing.length} 12 MP JPEGs in ${path.relative(ROOT, CACHE)} (cached for next runs)…`,
+  )
+  const sources = readdirSync(FIXTURES).filter((n) => n.endsWith('.jpg'))
+  // A few noise layers (sensor-like grain), blended over the content.
+  const noises = await Promise.all(
+    [0, 1, 2].map(() =>
+      sharp({
+        create: {
+          width: WIDTH,
+          height: HEIGHT,
+          channels: 3,
+          background: '#808080',
+          noise: { type: 'gaussian', mean: 128, sigma: 14 },
+        },
+      })
+        .raw()
+        .toBuffer(),
+    ),
+  )
+  const t0 = performance.now()
+  let next = 0
+  const one = async () => {
+    while (next < files.length) {
+      const i = next++
+      const file = files[i] as string
+      if (existsSync(file)) continue
+      const random = rng(i + 1)
+      const src = path.join(FIXTURES, sources[i % sources.length] as string)
+      const meta = await sharp(src).metadata()
+      // A crop of 45–90 % of each side, anywhere in the frame, scaled to 4000x3000.
+      const cw = Math.floor(meta.width * (0.45 + 0.45 * random()))
+      const ch = Math.floor(meta.height * (0.45 + 0.45 * random()))
+      const left = Math.floor((meta.width - cw) * random())
+      const top = Math.floor((meta.height - ch) * random())
+      const tmp = `${file}.tmp`
+      await sharp(src)
+        .extract({ left, top, width: cw, height: ch })
+        .resize(WIDTH, HEIGHT, { fit: 'cover' })
+        .composite([
+          {
+            input: noises[i % noises.length] as Buffer,
+            raw: { width: WIDTH, height: HEIGHT, channels: 3 },
+            blend: 'soft-light',
+          },
+        ])
+        .jpeg({ quality: 92 })
+        .toFile(tmp)
+      renameSync(tmp, file)
+      if (i % 25 === 0)
+        console.log(
+          `  ${i + 1}/${files.length} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        )
+    }
+  }
+  await Promise.all([one(), one()])
+  return files
+}
+
+/** Reads every file once so all three measurements start from a warm page cache. */
+function warmPageCache(files: readonly string[]): void {
+  for (const f of files) readFileSync(f)
+}
+
+/** Peak resident set (VmHWM) of this process's worker processes (node-worker entry), in MB. */
+function childPeakRssMb(): { pid: number; peakMb: number }[] {
+  const out: { pid: number; peakMb: number }[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid !== process.pid) continue
+      // tsx keeps an esbuild child too: only count our worker processes.
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('worker')) continue
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8')
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
+      if (hwm) out.push({ pid: Number(entry), peakMb: Number(hwm[1]) / 1024 })
+    } catch {
+      // process went away
+    }
+  }
+  return out
+}
+
+/** (a) The analyze job over a fresh catalog of `files`. */
+async function measureJob(files: readonly string[], workers: number) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vam-bench-analyze-'))
+  const lib = path.join(dir, 'lib')
+  mkdirSync(lib)
+  // Hard links: real files for the walker (symlinks may be skipped), no copying.
+  const { linkSync, symlinkSync } = await import('node:fs')
+  for (const f of files) {
+    try {
+      linkSync(f, path.join(lib, path.basename(f)))
+    } catch {
+      symlinkSync(f, path.join(lib, path.basename(f)))
+    }
+  }
+  const engine = await openEngine(path.join(dir, 'catalog.sqlite'), { workerCount: workers })
+  try {
+    const imported = await engine.jobs.waitFor(engine.jobs.start({ kind: 'import', root: lib }).id)
+    if (imported.done !== files.length)
+      throw new Error(`import found ${imported.done}/${files.length} files`)
+    // Start the workers before timing (process start-up is a one-off, not a per-image cost).
+    await Promise.all(
+      Array.from({ length: workers }, () => engine.pool.run('ping', { echo: 'warm', delayMs: 50 })),
+    )
+    const t0 = performance.now()
+    const job = await engine.jobs.waitFor(engine.jobs.start({ kind: 'analyze' }).id)
+    const seconds = (performance.now() - t0) / 1000
+    if (job.done !== files.length)
+      throw new Error(`analyze: ${job.done} done, ${job.failed} failed`)
+    const rss = childPeakRssMb()
+    return {
+      rate: files.length / seconds,
+      seconds,
+      peakRssMb: Math.max(0, ...rss.map((r) => r.peakMb)),
+      workers: rss.length,
+    }
+  } finally {
+    await engine.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** (b) One full decode per output, in `workers` processes (bench/analyze-naive.worker.ts). */
+async function measureNaive(files: readonly string[], workers: number) {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'vam-bench-naive-'))
+  const slices = Array.from({ length: workers }, (_, w) =>
+    files.filter((_, i) => i % workers === w),
+  )
+  const t0 = performance.now()
+  await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              path.join(import.meta.dirname, 'analyze-naive.worker.ts'),
+              out,
+              ...slice,
+            ],
+            { stdio: ['ignore', 'ignore', 'inherit'] },
+          )
+          child.once('exit', (code) =>
+            code === 0 ? resolve() : reject(new Error(`naive worker exit ${code}`)),
+          )
+        }),
+    ),
+  )
+  const seconds = (performance.now() - t0) / 1000
+  rmSync(out, { recursive: true, force: true })
+  return { rate: files.length / seconds, seconds }
+}
+
+/** (c) vipsthumbnail --size 1024, one process per worker over its share of the files. */
+async function measureVips(files: readonly string[], workers: number) {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'vam-bench-vips-'))
+  const slices = Array.from({ length: workers }, (_, w) =>
+    files.filter((_, i) => i % workers === w),
+  )
+  const t0 = performance.now()
+  await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<void>((resolve, reject) => {
+          // VIPS_CONCURRENCY=1: one thread per process, like our workers (one process per core).
+          execFile(
+            'vipsthumbnail',
+            ['--size', '1024', '-o', path.join(out, '%s.jpg'), ...slice],
+            { env: { ...process.env, VIPS_CONCURRENCY: '1' }, maxBuffer: 1 << 20 },
+            (error) => (error ? reject(error) : resolve()),
+          )
+        }),
+    ),
+  )
+  const seconds = (performance.now() - t0) / 1000
+  rmSync(out, { recursive: true, force: true })
+  return { rate: files.length / seconds, seconds }
+}
+
+function hasVipsthumbnail(): boolean {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((d) => existsSync(path.join(d, 'vipsthumbnail')))
+}
+
+export async function run(): Promise<void> {
+  const count = option('count', 300)
+  const workers = option('workers', Math.max(1, os.availableParallelism()))
+  const naiveCount = Math.min(count, option('naive-count', 60))
+  const files = await generateLibrary(count)
+  const sizes = files.map((f) => statSync(f).size / 1e6)
+  console.log(
+    `${files.length} JPEGs ${WIDTH}x${HEIGHT}, ${Math.min(...sizes).toFixed(1)}–${Math.max(...sizes).toFixed(1)} MB (mean ${(sizes.reduce((a, b) => a + b) / sizes.length).toFixed(1)} MB); ${workers} workers`,
+  )
+  warmPageCache(files)
+
+  if (!hasVipsthumbnail()) console.log('vipsthumbnail not found: apt-get install -y libvips-tools')
+  const c = hasVipsthumbnail() ? await measureVips(files, workers) : null
+  const a = await measureJob(files, workers)
+  const b = await measureNaive(files.slice(0, naiveCount), workers)
+
+  const rows: Record<string, string | number>[] = [
+    {
+      measure: '(a) analyze job (decode once)',
+      'images/s': round(a.rate),
+      seconds: round(a.seconds),
+      images: files.length,
+      workers,
+    },
+    {
+      measure: '(b) full decode per output',
+      'images/s': round(b.rate),
+      seconds: round(b.seconds),
+      images: naiveCount,
+      workers,
+    },
+  ]
+  if (c)
+    rows.push({
+      measure: '(c) vipsthumbnail --size 1024',
+      'images/s': round(c.rate),
+      seconds: round(c.seconds),
+      images: files.length,
+      workers,
+    })
+  rows.push({
+    measure: 'a / b (goal ≥ 3)',
+    'images/s': round(a.rate / b.rate),
+    seconds: '',
+    images: '',
+    workers: '',
+  })
+  if (c)
+    rows.push({
+      measure: 'a / c (goal ≥ 0.8)',
+      'images/s': round(a.rate / c.rate),
+      seconds: '',
+      images: '',
+      workers: '',
+    })
+  rows.push({
+    measure: 'peak RSS per worker, MB (goal ≤ 300)',
+    'images/s': round(a.peakRssMb),
+    seconds: '',
+    images: '',
+    workers: a.workers,
+  })
+  reportBench('analyze', rows)
+}
+
+const round = (v: number) => Math.round(v * 100) / 100
