@@ -230,16 +230,19 @@ describe(parallelSecondsOf.name, () => {
       report: report({
         verified: null,
         pending: { analyze: 100, geohash: 1, geohashRows: 10 },
-        coverage: [coverage('thumbnails', 1000, [r('never_processed', 100)], 'analyze')],
+        coverage: [
+          coverage('thumbnails', 1000, [r('never_processed', 100)], 'analyze'),
+          coverage('hashes', 1000, [r('never_processed', 100)], 'analyze'),
+        ],
       }),
       measuredRate: (k) => ({ verify: 10, analyze: 1, duplicates: 100, bursts: 100, geohash: 10 })[k as string] ?? null,
       workers: 1,
       now: NOW,
     })
     // verify 2+1000/10 s, geohash 2+10/10 s beside it, analyze 2+100/1 s, then duplicates and
-    // bursts (100 photos hashed once analyze ran) 2+100/100 s each, side by side.
-    expect(plan.sequentialSeconds).toBe(102 + 3 + 102 + 3 + 3)
-    expect(plan.parallelSeconds).toBe(102 + 102 + 3)
+    // bursts (1000 photos hashed once analyze ran) 2+1000/100 s each, side by side.
+    expect(plan.sequentialSeconds).toBe(102 + 3 + 102 + 12 + 12)
+    expect(plan.parallelSeconds).toBe(102 + 102 + 12)
     expect(parallelWidth(plan.steps, 8)).toBe(2)
     expect(parallelWidth(plan.steps, 1)).toBe(1)
   })

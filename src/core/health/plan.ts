@@ -224,7 +224,13 @@ function candidates(report: HealthReportDto, now: Date): Candidate[] {
 
   const analyzeQueued = pending.analyze > 0
   const hashes = coverageOf(report, 'hashes')
-  const hashed = (hashes?.have ?? 0) + (analyzeQueued ? pending.analyze : 0)
+  // Photos with hashes once the plan ran: those that have them plus those analyze will give them.
+  const hashesToCome = analyzeQueued
+    ? (hashes?.missingBy ?? [])
+        .filter((r) => r.reason === 'never_processed' || r.reason === 'outdated')
+        .reduce((sum, r) => sum + r.count, 0)
+    : 0
+  const hashed = (hashes?.have ?? 0) + hashesToCome
   for (const kind of ['duplicates', 'bursts'] as const) {
     const stats = report[kind]
     if (!stats.available || hashed === 0) continue

@@ -114,6 +114,11 @@ export class RepairRepository {
     }
   }
 
+  /** A changed file that could not be re-read: record what the disk says, nothing else. */
+  updateStat(id: number, size: number, mtimeMs: number): void {
+    this.db.prepare('UPDATE photos SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, id)
+  }
+
   /**
    * New content: the analysis rows go stale by themselves (their source_mtime_ms no longer matches);
    * CLIP vectors and tags carry no source stamp, so they are removed and the clip job redoes them.

@@ -45,10 +45,10 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * fewer than MAX_RETRY_ATTEMPTS times, so a file that keeps failing stops being retried.
  *
  * The failed stage is re-run for exactly those items, directly:
- * - import: the import's worker task reads the file again; success inserts or refreshes its row;
+ * - import and verify: the import's worker task reads the file again; success inserts or
+ *   refreshes its row (new content voids what was derived from the old bytes);
  * - analyze: the analyze worker task runs on the photo and its thumbnails, hashes and quality are
  *   written as the analyze job writes them;
- * - verify: the original is stat'ed again;
  * - any other stage (clip): the error is cleared once the file reads again — that stage's job
  *   processes every item lacking its data, so the item is simply its work again.
  * A file that is gone becomes `vanished` (verify marks or re-links it). Another failure records
@@ -127,11 +127,10 @@ async function retry(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<
   try {
     switch (item.stage) {
       case 'import':
-        return await retryImport(ctx, item)
+      case 'verify':
+        return await retryRead(ctx, item)
       case ANALYZE_STAGE:
         return await retryAnalyze(ctx, item)
-      case 'verify':
-        return { kind: 'fixed', write: () => undefined }
       default: {
         // Proves the bytes read again; the stage's own job does the rest.
         const handle = await open(item.path, 'r')
@@ -148,14 +147,30 @@ async function retry(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<
   }
 }
 
-async function retryImport(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {
+/**
+ * Reads the file again with the import's own task (import and verify failures are both "could not
+ * read this file"): success refreshes its row; new content also voids what was derived from the
+ * old bytes, exactly as verify does.
+ */
+async function retryRead(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {
   const out = await ctx.pool.run('import-file', { path: item.path, nowMs: Date.now() })
   // Not media after all: the import drops such files without an error; so do we.
   if (out.kind !== 'photo') return { kind: 'fixed', write: () => undefined }
   const { warnings: _warnings, ...row } = out.file
   const photos = new PhotoImportRepository(ctx.db)
+  const repair = new RepairRepository(ctx.db)
+  const known = new PhotoRepository(ctx.db).getByPath(item.path)
   const at = new Date().toISOString()
-  return { kind: 'fixed', write: () => void photos.upsertImported(row, at) }
+  return {
+    kind: 'fixed',
+    write: () => {
+      photos.upsertImported(row, at)
+      if (known && known.checksum !== row.checksum) {
+        repair.clearErrorsOfPhoto(known.id)
+        repair.dropContentDerived(known.id)
+      }
+    },
+  }
 }
 
 async function retryAnalyze(ctx: JobContext<'retry-failed'>, item: ErrorItem): Promise<Outcome> {

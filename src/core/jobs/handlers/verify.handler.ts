@@ -128,6 +128,11 @@ export const verifyHandler: JobHandler<'verify'> = {
             }
             ctx.itemDone()
           } catch (error) {
+            // The file changed and no longer reads: the catalog takes its new size and mtime (so
+            // its analysis goes stale and is retried, and the next verify does not re-read it for
+            // nothing) and the reason is recorded.
+            summary.changed++
+            writes.push(() => repair.updateStat(row.id, size, mtimeMs))
             ctx.itemFailed({
               photoId: row.id,
               path: row.path,
