@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contentTypeFor } from '../../src/main/app-protocol'
 
@@ -47,6 +48,51 @@ describe('electron-vite build', () => {
     expect(preload).not.toMatch(/zod|ZodError/)
     expect(statSync(path.join(out, 'preload/index.cjs')).size).toBeLessThan(20_000)
     expect(readdirSync(path.join(out, 'preload'))).toEqual(['index.cjs'])
+  })
+
+  it('runs the built preload where only require("electron") exists (as in the sandbox)', async () => {
+    const exposed: Record<string, Record<string, unknown>> = {}
+    const invoked: [string, unknown][] = []
+    let eventListener: ((event: unknown, message: unknown) => void) | undefined
+    const electron = {
+      contextBridge: {
+        exposeInMainWorld: (key: string, value: Record<string, unknown>) => (exposed[key] = value),
+      },
+      ipcRenderer: {
+        invoke: async (channel: string, input: unknown) => {
+          invoked.push([channel, input])
+          return { ok: true, result: 42 }
+        },
+        on: (channel: string, listener: (event: unknown, message: unknown) => void) => {
+          if (channel === 'vam:event') eventListener = listener
+        },
+      },
+      webUtils: { getPathForFile: () => '/home/me/Pictures' },
+    }
+    const sandboxRequire = (id: string) => {
+      if (id !== 'electron') throw new Error(`module not found: ${id} (sandboxed preload)`)
+      return electron
+    }
+    const module = { exports: {} }
+    vm.runInNewContext(read('preload/index.cjs'), {
+      require: sandboxRequire,
+      module,
+      exports: module.exports,
+      process: { platform: 'linux' },
+      queueMicrotask,
+    })
+    expect(Object.keys(exposed).sort()).toEqual(['vam', 'vamHost'])
+    const vam = exposed.vam as {
+      photos: { page(input: unknown): Promise<unknown> }
+      on(event: string, listener: (payload: unknown) => void): () => void
+    }
+    expect(await vam.photos.page({ offset: 0, limit: 1 })).toBe(42)
+    expect(invoked).toEqual([['photos.page', { offset: 0, limit: 1 }]])
+    const seen: unknown[] = []
+    vam.on('menuCommand', (payload: unknown) => seen.push(payload))
+    eventListener?.({}, { event: 'menuCommand', payload: { command: 'find' } })
+    expect(seen).toEqual([{ command: 'find' }])
+    expect(exposed.vamHost?.platform).toBe('linux')
   })
 
   it('emits main as ESM with native modules left external', () => {
