@@ -5,7 +5,7 @@ import { EmbeddingRepository } from '../catalog/repositories/embedding.repositor
 import type { ClipModel } from './model-manager'
 import { promptsOf, taxonomyKey, type TagPrompt } from './tags'
 import { ClipTextEncoder } from './text-encoder'
-import { rowIndex, type VectorMatrix } from './vector-search'
+import { allocateMatrix, rowIndex, type VectorMatrix } from './vector-search'
 
 /**
  * What the host process keeps in memory for CLIP, all loaded lazily: the text encoder of the
@@ -67,37 +67,99 @@ export interface VectorIndex {
   readonly scratch: Float32Array
 }
 
-const indexes = new WeakMap<Database, VectorIndex>()
+/** The mutable state behind a VectorIndex: room to append the vectors a running job adds. */
+interface LoadedIndex extends VectorIndex {
+  readonly capacity: number
+  readonly ids: Int32Array
+  readonly rows: Map<number, number>
+  /** When the snapshot was read (ISO), for the incremental refresh. */
+  readonly loadedAt: string
+}
 
 /**
- * The model's vectors as one contiguous matrix, reloaded only when they changed (the version
- * is bumped by triggers on every write, from any process: a `vam run clip` in a terminal
- * invalidates the app's copy too). Loaded inside one read transaction for a consistent snapshot.
+ * Rows re-read on refresh reach back this far before the last load: a writer's transaction can
+ * stamp created_at a little before it commits (checkpoints are ~1 s; the margin is generous).
  */
-export function vectorIndexFor(db: Database, model: ClipModel): VectorIndex {
-  const models = new ClipModelRepository(db)
-  const current = indexes.get(db)
-  if (current && current.modelId === model.modelId && current.version === models.vectorsVersion(model.modelId)) {
-    return current
-  }
-  const index = db.transaction((): VectorIndex => {
+const REFRESH_MARGIN_MS = 60_000
+
+const indexes = new WeakMap<Database, LoadedIndex>()
+
+function withCount(index: LoadedIndex, count: number, version: number, loadedAt: string): LoadedIndex {
+  const matrix: VectorMatrix = { ...index.matrix, count, ids: index.ids.subarray(0, count) }
+  const scratch = index.scratch.length >= count ? index.scratch : new Float32Array(index.capacity)
+  return { ...index, version, matrix, scratch, loadedAt }
+}
+
+function fullLoad(db: Database, model: ClipModel): LoadedIndex {
+  return db.transaction((): LoadedIndex => {
     const embeddings = new EmbeddingRepository(db)
-    const version = models.vectorsVersion(model.modelId)
+    const loadedAt = new Date().toISOString()
+    const version = new ClipModelRepository(db).vectorsVersion(model.modelId)
     const count = embeddings.countForModel(model.modelId)
     const dim = model.dim
-    const data = new Float32Array(count * dim)
+    // Headroom so the vectors a running clip job adds are appended, not a reason to reload.
+    const capacity = Math.ceil(count * 1.25) + 1024
+    const { data, ids } = allocateMatrix(capacity, dim)
     // Byte view of the matrix: each BLOB is copied straight into its row, no per-row allocation.
-    const bytes = new Uint8Array(data.buffer)
-    const ids = new Int32Array(count)
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
     let r = 0
     for (const row of embeddings.iterate(model.modelId)) {
       if (row.vector.byteLength !== dim * 4 || r >= count) continue
       bytes.set(row.vector, r * dim * 4)
       ids[r++] = row.photo_id
     }
-    const matrix: VectorMatrix = { dim, count: r, data: data.subarray(0, r * dim), ids: ids.subarray(0, r) }
-    return { modelId: model.modelId, version, matrix, rowOf: rowIndex(matrix), scratch: new Float32Array(r) }
+    // The same `data` object whatever the count: it keys the SIMD kernel.
+    const matrix: VectorMatrix = { dim, count: r, data, ids: ids.subarray(0, r) }
+    const rows = rowIndex(matrix)
+    return { modelId: model.modelId, version, matrix, rowOf: rows, rows, ids, capacity, loadedAt, scratch: new Float32Array(capacity) }
   })()
+}
+
+/**
+ * Applies the vectors written since the last load (a running clip job adds a batch every
+ * second or so): rewrites changed rows in place and appends new ones. Returns null when a full
+ * reload is needed instead (rows were deleted, or the headroom is used up).
+ */
+function refresh(db: Database, index: LoadedIndex): LoadedIndex | null {
+  return db.transaction((): LoadedIndex | null => {
+    const embeddings = new EmbeddingRepository(db)
+    const loadedAt = new Date().toISOString()
+    const version = new ClipModelRepository(db).vectorsVersion(index.modelId)
+    const since = new Date(Date.parse(index.loadedAt) - REFRESH_MARGIN_MS).toISOString()
+    const { dim, data } = index.matrix
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    let count = index.matrix.count
+    for (const row of embeddings.changedSince(index.modelId, since)) {
+      if (row.vector.byteLength !== dim * 4) continue
+      let r = index.rows.get(row.photo_id)
+      if (r === undefined) {
+        if (count >= index.capacity) return null
+        r = count++
+        index.rows.set(row.photo_id, r)
+        index.ids[r] = row.photo_id
+      }
+      bytes.set(row.vector, r * dim * 4)
+    }
+    // Fewer vectors in the catalog than in memory: some were deleted (photos removed).
+    if (embeddings.countForModel(index.modelId) !== count) return null
+    return withCount(index, count, version, loadedAt)
+  })()
+}
+
+/**
+ * The model's vectors as one contiguous matrix, kept current cheaply: the version (bumped by
+ * triggers on every write, from any process — a `vam run clip` in a terminal too) says whether
+ * anything changed; if so, only rows written since the last load are read, and a full reload
+ * happens only after deletions. Each read runs in one transaction for a consistent snapshot.
+ */
+export function vectorIndexFor(db: Database, model: ClipModel): VectorIndex {
+  const current = indexes.get(db)
+  let index: LoadedIndex | null = null
+  if (current && current.modelId === model.modelId && current.matrix.dim === model.dim) {
+    if (current.version === new ClipModelRepository(db).vectorsVersion(model.modelId)) return current
+    index = refresh(db, current)
+  }
+  index ??= fullLoad(db, model)
   indexes.set(db, index)
   return index
 }

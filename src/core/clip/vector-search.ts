@@ -1,8 +1,11 @@
+import { allocateDotKernel, type DotKernel } from './simd-kernel'
+
 /**
  * Exact nearest-neighbour search over L2-normalised float32 vectors held in one contiguous
  * Float32Array (row-major, `count × dim`). Cosine similarity is the dot product of unit vectors.
- * Pure and allocation-light: 100k × 512 scores in ~40 ms on one core; an ANN index only pays off
- * well past a million vectors (see bench/search.bench.ts).
+ * Scoring runs in the WebAssembly SIMD kernel when the matrix was allocated by allocateMatrix
+ * (100k × 512 in ~10–30 ms on one core), else in blocked JS (~40–90 ms); an ANN index only pays
+ * off well past a million vectors (see bench/search.bench.ts).
  */
 
 /** Vectors of one model: row `r` is `data[r*dim .. r*dim+dim)` and belongs to photo `ids[r]`. */
@@ -28,10 +31,24 @@ export function l2Normalise(v: Float32Array): Float32Array {
   return v
 }
 
+/** Matrices whose data lives in a SIMD kernel's memory (keyed by the data array itself). */
+const kernels = new WeakMap<Float32Array, DotKernel>()
+
+/**
+ * Storage for `capacity` vectors of `dim` floats, zero-filled: in WebAssembly memory with the
+ * SIMD kernel attached when possible, else a plain Float32Array. Fill `data`, then build the
+ * VectorMatrix with this same `data` object (a `count` below the capacity is fine).
+ */
+export function allocateMatrix(capacity: number, dim: number): { data: Float32Array; ids: Int32Array } {
+  const kernel = allocateDotKernel(capacity, dim)
+  const data = kernel ? kernel.matrix : new Float32Array(capacity * dim)
+  if (kernel) kernels.set(data, kernel)
+  return { data, ids: new Int32Array(capacity) }
+}
+
 /** Builds a matrix from rows (copies); every row must have `dim` values. */
 export function matrixFromRows(dim: number, rows: readonly { id: number; vector: Float32Array }[]): VectorMatrix {
-  const data = new Float32Array(rows.length * dim)
-  const ids = new Int32Array(rows.length)
+  const { data, ids } = allocateMatrix(rows.length, dim)
   rows.forEach((row, r) => {
     if (row.vector.length !== dim) {
       throw new Error(`vector of photo ${row.id} has ${row.vector.length} values, expected ${dim}`)
@@ -61,11 +78,34 @@ function dotRow(data: Float32Array, base: number, q: Float32Array, dim: number):
 }
 
 /**
- * Scores of every row (or only `rows`) against `query` into `out` (indexed by row).
- * Blocked by 8 rows: each query value is loaded once per block and reused for 8 rows, which
- * measured ~1.6× faster than row-at-a-time in V8.
+ * Scores of every row (or only `rows`) against `query` into `out` (indexed by row): the SIMD
+ * kernel when the matrix has one, else scalar JS.
  */
-export function scoreRows(
+export function scoreRows(m: VectorMatrix, query: Float32Array, out: Float32Array, rows?: Int32Array): void {
+  const scores = kernelScores(m, query, rows)
+  if (!scores) {
+    scoreRowsJs(m, query, out, rows)
+  } else if (rows) {
+    for (let k = 0; k < rows.length; k++) out[rows[k] as number] = scores[rows[k] as number] as number
+  } else {
+    out.set(scores.subarray(0, m.count))
+  }
+}
+
+/** Runs the SIMD kernel if the matrix has one; returns its score buffer (indexed by row), or null. */
+function kernelScores(m: VectorMatrix, query: Float32Array, rows?: Int32Array): Float32Array | null {
+  const kernel = kernels.get(m.data)
+  if (!kernel) return null
+  if (query.length !== m.dim) throw new Error(`query has ${query.length} values, vectors have ${m.dim}`)
+  kernel.score(query, m.count, rows)
+  return kernel.scores
+}
+
+/**
+ * The scalar path. Blocked by 8 rows: each query value is loaded once per block and reused for
+ * 8 rows, which measured ~1.6× faster than row-at-a-time in V8.
+ */
+export function scoreRowsJs(
   m: VectorMatrix,
   query: Float32Array,
   out: Float32Array,
@@ -220,9 +260,12 @@ export interface SearchOptions {
 
 /** The `k` rows most similar to `query` (unit length), best first, as photo ids with scores. */
 export function searchTopK(m: VectorMatrix, query: Float32Array, options: SearchOptions): ScoredId[] {
-  const scores =
-    options.scratch && options.scratch.length >= m.count ? options.scratch : new Float32Array(m.count)
-  scoreRows(m, query, scores, options.allowedRows)
+  // The kernel's own score buffer when there is one (no copy), else the scratch buffer.
+  let scores = kernelScores(m, query, options.allowedRows)
+  if (!scores) {
+    scores = options.scratch && options.scratch.length >= m.count ? options.scratch : new Float32Array(m.count)
+    scoreRowsJs(m, query, scores, options.allowedRows)
+  }
   const exclude = new Set(options.excludeRows ?? [])
   const top = new TopK(options.k + exclude.size)
   const visit = (r: number) => {

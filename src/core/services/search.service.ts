@@ -110,17 +110,12 @@ async function retag(engine: Engine, model: ClipModel, taxonomy: Taxonomy): Prom
   }
   const prompts = await promptVectorsFor(model, taxonomy)
   const { matrix } = vectorIndexFor(db, model)
+  // All scores in one go (one kernel pass per prompt), then written in chunks.
+  const tagged = tagImages(matrix, prompts.matrix, prompts.prompts, taxonomy.minConfidence, model.logitScale)
   tags.clearModel(model.modelId)
-  for (let start = 0; start < matrix.count; start += RETAG_CHUNK) {
-    const end = Math.min(matrix.count, start + RETAG_CHUNK)
-    const chunk = {
-      dim: matrix.dim,
-      count: end - start,
-      data: matrix.data.subarray(start * matrix.dim, end * matrix.dim),
-      ids: matrix.ids.subarray(start, end),
-    }
-    const tagged = tagImages(chunk, prompts.matrix, prompts.prompts, taxonomy.minConfidence, model.logitScale)
-    db.transaction(() => tags.replaceForPhotos(model.modelId, tagged.map((t) => ({ photoId: t.id, tags: t.tags }))))()
+  for (let start = 0; start < tagged.length; start += RETAG_CHUNK) {
+    const chunk = tagged.slice(start, start + RETAG_CHUNK)
+    db.transaction(() => tags.replaceForPhotos(model.modelId, chunk.map((t) => ({ photoId: t.id, tags: t.tags }))))()
     // Let the host serve other calls between chunks.
     await new Promise((resolve) => setImmediate(resolve))
   }

@@ -35,6 +35,8 @@ export const migration0004: Migration = {
         PRIMARY KEY (photo_id, model_id)
       ) STRICT;
       CREATE INDEX embeddings_model ON embeddings(model_id, photo_id);
+      -- The in-memory index reads only the vectors written since its last load.
+      CREATE INDEX embeddings_model_created ON embeddings(model_id, created_at);
 
       CREATE TRIGGER embeddings_inserted AFTER INSERT ON embeddings BEGIN
         UPDATE clip_models SET vectors_version = vectors_version + 1 WHERE model_id = NEW.model_id;

@@ -68,6 +68,13 @@ export class EmbeddingRepository {
       .all({ ...params, clipModelId: modelId }) as number[]
   }
 
+  /** Vectors of a model written (inserted or replaced) at or after `since` (ISO time). */
+  *changedSince(modelId: string, since: string): IterableIterator<{ photo_id: number; vector: Buffer }> {
+    yield* this.db
+      .prepare('SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND created_at >= ?')
+      .iterate(modelId, since) as IterableIterator<{ photo_id: number; vector: Buffer }>
+  }
+
   /**
    * Photos after `afterId` (id order) that have no vector of the model; with `all`, every photo
    * (`--force`). Missing files are left out: there is nothing to decode.
