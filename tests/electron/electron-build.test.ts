@@ -1,20 +1,31 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
-import os from 'node:os'
+import { fork, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contentTypeFor } from '../../src/main/app-protocol'
 
-// `electron-vite build` needs no Electron binary: build all three bundles into a temp dir and check
-// the properties the app depends on at run time (a few seconds on our machines).
+// `electron-vite build` needs no Electron binary: build all three bundles into a scratch dir and
+// check the properties the app depends on at run time (a few seconds on our machines). The dir is
+// inside the repository (under out/, ignored by git, ESLint and Prettier) so the built ESM finds
+// package.json's "type": "module" and node_modules, as the packaged app does.
 
 let root = ''
 let out = ''
 let buildLog = ''
 
 beforeAll(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'vam-build-'))
+  mkdirSync(path.resolve('out'), { recursive: true })
+  root = mkdtempSync(path.resolve('out', '.build-test-'))
   out = path.join(root, 'out')
   const run = spawnSync(
     process.execPath,
@@ -113,6 +124,31 @@ describe('electron-vite build', () => {
     expect(source).toContain('parentPort')
     expect(source).not.toMatch(/from ["']electron["']/)
     expect(source).not.toMatch(/from ["']better-sqlite3["']/)
+  })
+
+  it('boots the built utility-process worker and runs a task in it', async () => {
+    const worker = readdirSync(path.join(out, 'main', 'chunks')).find((f) =>
+      f.startsWith('utility-worker'),
+    )
+    expect(worker).toBeDefined()
+    const shim = fileURLToPath(new URL('./fixtures/parent-port-shim.mjs', import.meta.url))
+    const child = fork(path.join(out, 'main', 'chunks', worker ?? ''), [], {
+      execArgv: ['--import', shim],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    try {
+      const reply = await new Promise<unknown>((resolve, reject) => {
+        child.on('message', (message: { seq?: number }) => {
+          if (message.seq === 1) resolve(message)
+        })
+        child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)))
+        child.send({ seq: 1, task: 'ping', input: { echo: 'built' } })
+      })
+      expect(reply).toMatchObject({ seq: 1, ok: true, output: { echo: 'built', pid: child.pid } })
+    } finally {
+      child.kill()
+    }
   })
 
   it('emits the renderer with relative asset paths (served from vam-app://renderer/)', () => {
