@@ -8,6 +8,7 @@ import { migration0004 } from '../../src/core/catalog/migrations/0004-clip'
 import { ClipModelRepository } from '../../src/core/catalog/repositories/clip-model.repository'
 import { EmbeddingRepository } from '../../src/core/catalog/repositories/embedding.repository'
 import { vectorIndexFor } from '../../src/core/clip/clip-cache'
+import { clipPairSimilarities } from '../../src/core/clip/pair-similarity'
 import type { ClipModel } from '../../src/core/clip/model-manager'
 import { rowVector } from '../../src/core/clip/vector-search'
 import { useTempDirs } from '../helpers/temp-dir'
@@ -91,6 +92,29 @@ describe(vectorIndexFor.name, () => {
       expect(b.modelId).toBe('m-other')
       expect(b.matrix.count).toBe(2)
       expect(Array.from(rowVector(b.matrix, 0))).toEqual(Array.from(unit(2)))
+    } finally {
+      catalog.close()
+    }
+  })
+
+  it('gives the cosine of photo pairs under the active model only (duplicate-review evidence)', async () => {
+    const catalog = await openCatalog(path.join(tempDir(), 'catalog.sqlite'), { migrations: [migration0001, migration0004] })
+    try {
+      const { db } = catalog
+      const [a, b, c] = addPhotos(db, 3) as [number, number, number]
+      expect(clipPairSimilarities(db, [[a, b]])).toEqual([null])
+      const models = new ClipModelRepository(db)
+      models.upsert(model)
+      models.upsert({ ...model, modelId: 'm-old' } as ClipModel)
+      const embeddings = new EmbeddingRepository(db)
+      const diagonal = Float32Array.from({ length: DIM }, (_, i) => (i < 2 ? Math.SQRT1_2 : 0))
+      embeddings.upsertMany(model.modelId, [{ photoId: a, vector: unit(0) }, { photoId: b, vector: diagonal }])
+      embeddings.upsertMany('m-old', [{ photoId: c, vector: unit(0) }])
+      models.activate(model.modelId)
+      const [ab, ac, aa] = clipPairSimilarities(db, [[a, b], [a, c], [a, a]])
+      expect(ab).toBeCloseTo(Math.SQRT1_2, 6)
+      expect(ac).toBeNull() // c has a vector only from another model: never compared across spaces
+      expect(aa).toBeCloseTo(1, 6)
     } finally {
       catalog.close()
     }

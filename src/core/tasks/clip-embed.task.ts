@@ -1,7 +1,7 @@
 import type { ItemErrorCode } from '../../shared/jobs'
 import type { MediaFormat } from '../../shared/photos'
 import { ClipImageEncoder, type VisualModelRef } from '../clip/image-encoder'
-import { clipTensorFromFile, clipTensorFromOriginal } from '../media/clip-input'
+import { clipTensorFromFile, clipTensorFromOriginal, clipTensorFromRgb } from '../media/clip-input'
 import { configureSharpForWorker } from '../media/decode'
 import { codeOf } from './task-error'
 
@@ -106,4 +106,21 @@ export async function clipEmbedTask(input: ClipEmbedInput): Promise<ClipEmbedOut
     source: d.source,
   }))
   return { results: [...results, ...failed], decodeMs: t1 - t0, encodeMs: t2 - t1 }
+}
+
+/**
+ * For the decode-once pipeline: the CLIP vector of pixels another stage has already decoded
+ * (the analyze task's ≤ 1024 px RGB buffer), in the same worker, with the same cached encoder —
+ * one small resize and one encoder run, no second decode. Returns an L2-normalised vector.
+ */
+export async function embedDecodedImage(
+  model: VisualModelRef,
+  threads: number,
+  image: { readonly data: Uint8Array; readonly width: number; readonly height: number },
+): Promise<Float32Array> {
+  const encoder = await encoderFor(model, threads)
+  const pixels = await clipTensorFromRgb(image, model.image)
+  const [vector] = await encoder.encode(pixels, 1)
+  if (!vector) throw new Error('the image encoder returned no vector')
+  return vector
 }
