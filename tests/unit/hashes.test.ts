@@ -3,6 +3,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import {
+  HASH_INPUT_SIZE,
   bitsToHash,
   greyFromRgb,
   hammingDistance,
@@ -32,8 +33,8 @@ async function storedGrey(file: string, maxSide?: number) {
     pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
   const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true })
   const grey = greyFromRgb(data, info.width, info.height, info.channels)
-  // The analyze task hashes the 512 px analysis greyscale of its 1024 px decode.
-  return maxSide ? resizeForAnalysis(grey) : grey
+  // The analyze task hashes a 256 px box reduction of the 512 px analysis greyscale of its decode.
+  return maxSide ? resizeForAnalysis(resizeForAnalysis(grey), HASH_INPUT_SIZE) : grey
 }
 
 async function agreement(decode: (file: string) => ReturnType<typeof storedGrey>) {
@@ -67,10 +68,10 @@ describe('perceptual hashes vs imagehash reference values', () => {
     }
   })
 
-  it('agrees on the 1024 px decode → 512 px greyscale the analyze task uses', async () => {
+  it('agrees on the 1024 px decode → 512 → 256 px greyscale the analyze task uses', async () => {
     const rows = await agreement((file) => storedGrey(file, 1024))
     console.log(
-      '1024 decode, Hamming vs ref:',
+      'analyze pipeline (1024 decode → 256 px grey), Hamming vs ref:',
       rows.map((r) => `${r.algo} mean ${r.mean.toFixed(2)} worst ${r.worst}`).join(' | '),
     )
     for (const r of rows) {

@@ -106,6 +106,7 @@ const ramp = (v: number, lo: number, hi: number) => clamp01((v - lo) / (hi - lo)
 export function resizeForAnalysis(grey: GreyImage, size = ANALYSIS_SIZE): GreyImage {
   const long = Math.max(grey.width, grey.height)
   if (long <= size) return grey
+  if (long === size * 2 && grey.width % 2 === 0 && grey.height % 2 === 0) return halve(grey)
   const w = Math.max(1, Math.round((grey.width * size) / long))
   const h = Math.max(1, Math.round((grey.height * size) / long))
   const sx = grey.width / w
@@ -135,6 +136,29 @@ export function resizeForAnalysis(grey: GreyImage, size = ANALYSIS_SIZE): GreyIm
     for (let x = 0; x < w; x++) {
       const count = (y1 - y0 + 1) * ((x1s[x] as number) - (x0s[x] as number) + 1)
       out[y * w + x] = Math.round((rowSums[x] as number) / count)
+    }
+  }
+  return { width: w, height: h, data: out }
+}
+
+/** Exact 2x2 box average (the common case: a 1024 px decode to 512 px), ~4x faster. */
+function halve(grey: GreyImage): GreyImage {
+  const w = grey.width >> 1
+  const h = grey.height >> 1
+  const src = grey.data
+  const out = new Uint8Array(w * h)
+  for (let y = 0; y < h; y++) {
+    const r0 = 2 * y * grey.width
+    const r1 = r0 + grey.width
+    for (let x = 0; x < w; x++) {
+      const i = 2 * x
+      out[y * w + x] =
+        ((src[r0 + i] as number) +
+          (src[r0 + i + 1] as number) +
+          (src[r1 + i] as number) +
+          (src[r1 + i + 1] as number) +
+          2) >>
+        2
     }
   }
   return { width: w, height: h, data: out }

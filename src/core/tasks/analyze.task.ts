@@ -1,6 +1,12 @@
 import path from 'node:path'
 import sharp from 'sharp'
-import { HASH_ALGO_VERSION, greyFromRgb, hashToHex, hashesWithStats } from '../analysis/hashes'
+import {
+  HASH_ALGO_VERSION,
+  HASH_INPUT_SIZE,
+  greyFromRgb,
+  hashToHex,
+  hashesWithStats,
+} from '../analysis/hashes'
 import {
   QUALITY_VERSION,
   resizeForAnalysis,
@@ -34,7 +40,7 @@ export interface AnalyzeThumbnail {
   readonly bytes: number
   readonly width: number
   readonly height: number
-  readonly format: 'webp' | 'jpeg'
+  readonly format: 'jpeg'
 }
 
 export interface AnalyzeTaskOutput {
@@ -56,13 +62,13 @@ export interface AnalyzeTaskOutput {
   readonly ms: { readonly decode: number; readonly derive: number; readonly total: number }
 }
 
-/** Grid thumbnail: small WebP (many are shown at once; ~12 ms to encode at 256 px). */
-const GRID = { size: 256, format: 'webp', ext: 'webp' } as const
 /**
- * Preview: JPEG. WebP at 1024 px costs ~95 ms per image at the default effort (libwebp), JPEG
- * ~11 ms (libjpeg-turbo) — WebP here alone would halve the job's throughput.
+ * Both sizes are JPEG (libjpeg-turbo): measured per 12 MP photo on this machine, WebP costs ~13 ms
+ * at 256 px vs ~8 ms for JPEG, and ~95 ms at 1024 px vs ~13 ms — WebP would cost the job a third
+ * of its throughput for files ~15–35% smaller. Every browser and Electron decode JPEG natively.
  */
-const PREVIEW = { size: DECODE_SIZE, format: 'jpeg', ext: 'jpg' } as const
+const GRID = { size: 256, format: 'jpeg', ext: 'jpg', quality: 80 } as const
+const PREVIEW = { size: DECODE_SIZE, format: 'jpeg', ext: 'jpg', quality: 82 } as const
 
 /**
  * Test-only fault injection: a worker started with VAM_FAULT_EXIT_ON=<text> exits hard on any
@@ -87,19 +93,20 @@ export async function analyzeTask(input: AnalyzeTaskInput): Promise<AnalyzeTaskO
   const encodes = [
     sharp(decoded.data, raw)
       .resize(GRID.size, GRID.size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
+      .jpeg({ quality: GRID.quality })
       .toBuffer({ resolveWithObject: true })
       .then((r) => ({ spec: GRID, ...r })),
     sharp(decoded.data, raw)
-      .jpeg({ quality: 82 })
+      .jpeg({ quality: PREVIEW.quality })
       .toBuffer({ resolveWithObject: true })
       .then((r) => ({ spec: PREVIEW, ...r })),
   ]
 
-  // Hashes and quality both work on the 512 px greyscale: the hashes' Lanczos kernels cost 4x
-  // less than at 1024 px and agree with imagehash just as well (tests/unit/hashes.test.ts).
+  // Quality is measured on the 512 px greyscale (its fixed analysis size); the hashes on a 256 px
+  // box reduction of it: their Lanczos kernels then cost ~4x less and they agree with imagehash
+  // just as well (tests/unit/hashes.test.ts prints the figures).
   const grey = resizeForAnalysis(greyFromRgb(decoded.data, decoded.width, decoded.height, 3))
-  const hashed = hashesWithStats(grey)
+  const hashed = hashesWithStats(resizeForAnalysis(grey, HASH_INPUT_SIZE))
   const quality = scoreQuality(grey, {
     format: input.format,
     width: input.width ?? decoded.width,
