@@ -395,6 +395,14 @@ describe('vam import killed with SIGKILL', () => {
         Buffer.concat([base.subarray(0, 2), com, base.subarray(2)]),
       )
     }
+    // Bad files spread through the walk: those before the crash point must not be counted twice.
+    const bad = 20
+    for (let i = 0; i < bad; i++) {
+      writeFileSync(
+        path.join(root, `d${i % 4}`, `img-${String(i * 50).padStart(4, '0')}-empty.jpg`),
+        '',
+      )
+    }
     const catalog = path.join(tempDir(), 'catalog.sqlite')
 
     const child = vam(['import', root, '--catalog', catalog, '--json'])
@@ -446,8 +454,8 @@ describe('vam import killed with SIGKILL', () => {
     expect(report.job.state).toBe('completed')
     // Every file counted exactly once over both runs.
     expect(report.job.done + report.job.skipped).toBe(count)
-    expect(report.job.failed).toBe(0)
-    expect(report.job.total).toBe(count)
+    expect(report.job.failed).toBe(bad)
+    expect(report.job.total).toBe(count + bad)
 
     const db = new Database(catalog, { readonly: true })
     const stats = db
@@ -459,7 +467,14 @@ describe('vam import killed with SIGKILL', () => {
       paths: number
       sums: number
     }
+    const errors = db
+      .prepare(
+        `SELECT code, COUNT(*) AS n, MAX(attempts) AS attempts FROM item_errors GROUP BY code`,
+      )
+      .all()
     db.close()
     expect(stats).toEqual({ n: count, paths: count, sums: count })
+    // Each bad file recorded once, never retried by the resume.
+    expect(errors).toEqual([{ code: 'empty', n: bad, attempts: 1 }])
   })
 })
