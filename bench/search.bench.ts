@@ -6,7 +6,12 @@ import { forgetVectorIndex, vectorIndexFor } from '../src/core/clip/clip-cache'
 import { ClipImageEncoder } from '../src/core/clip/image-encoder'
 import { inspectModel } from '../src/core/clip/model-manager'
 import { ClipTextEncoder } from '../src/core/clip/text-encoder'
-import { allocateMatrix, searchTopK, scoreRowsJs, type VectorMatrix } from '../src/core/clip/vector-search'
+import {
+  allocateMatrix,
+  searchTopK,
+  scoreRowsJs,
+  type VectorMatrix,
+} from '../src/core/clip/vector-search'
 import { ClipModelRepository } from '../src/core/catalog/repositories/clip-model.repository'
 import { EmbeddingRepository } from '../src/core/catalog/repositories/embedding.repository'
 import { openEngine } from '../src/core/engine'
@@ -98,17 +103,26 @@ async function storedQueries(rows: Record<string, string | number>[]): Promise<v
       models.activate(model.modelId)
       const embeddings = new EmbeddingRepository(db)
       const batch: { photoId: number; vector: Float32Array }[] = []
-      for (let r = 0; r < n; r++) batch.push({ photoId: r + 1, vector: matrix.data.subarray(r * DIM, (r + 1) * DIM) })
+      for (let r = 0; r < n; r++)
+        batch.push({ photoId: r + 1, vector: matrix.data.subarray(r * DIM, (r + 1) * DIM) })
       embeddings.upsertMany(model.modelId, batch)
     })()
     engine.settings.update({ clipModelDir: model.dir })
     const writeSeconds = (performance.now() - t0) / 1000
-    rows.push({ measure: 'store 100k 512-d vectors (one transaction)', value: round(writeSeconds, 2), unit: 's' })
+    rows.push({
+      measure: 'store 100k 512-d vectors (one transaction)',
+      value: round(writeSeconds, 2),
+      unit: 's',
+    })
 
     forgetVectorIndex(db)
     const tLoad = performance.now()
     vectorIndexFor(db, model)
-    rows.push({ measure: 'load 100k vectors from the catalog into memory (once)', value: round(performance.now() - tLoad), unit: 'ms' })
+    rows.push({
+      measure: 'load 100k vectors from the catalog into memory (once)',
+      value: round(performance.now() - tLoad),
+      unit: 'ms',
+    })
 
     // The service path (resolve model, cached matrix, top-50, summaries), via "more like this"
     // so the text encoder is excluded. The active model row points at the tiny model's folder
@@ -116,18 +130,44 @@ async function storedQueries(rows: Record<string, string | number>[]): Promise<v
     const api = createVamService(engine)
     let next = 1
     await api.search.similar({ photoId: 1, limit: 50 })
-    const serviceMs = await timeMany(15, () => api.search.similar({ photoId: (next = (next * 7919) % n) + 1, limit: 50 }))
-    rows.push({ measure: 'query 100k stored, top-50, service path (goal ≤ 100 ms)', value: round(serviceMs), unit: 'ms' })
-    const filtered = await api.search.similar({ photoId: 5, limit: 50, filter: { folder: '/lib/3' } })
-    const filterMs = await timeMany(9, () => api.search.similar({ photoId: 5, limit: 50, filter: { folder: '/lib/3' } }))
-    rows.push({ measure: `query 100k stored + grid filter (${filtered.candidates} allowed)`, value: round(filterMs), unit: 'ms' })
+    const serviceMs = await timeMany(15, () =>
+      api.search.similar({ photoId: (next = (next * 7919) % n) + 1, limit: 50 }),
+    )
+    rows.push({
+      measure: 'query 100k stored, top-50, service path (goal ≤ 100 ms)',
+      value: round(serviceMs),
+      unit: 'ms',
+    })
+    const filtered = await api.search.similar({
+      photoId: 5,
+      limit: 50,
+      filter: { folder: '/lib/3' },
+    })
+    const filterMs = await timeMany(9, () =>
+      api.search.similar({ photoId: 5, limit: 50, filter: { folder: '/lib/3' } }),
+    )
+    rows.push({
+      measure: `query 100k stored + grid filter (${filtered.candidates} allowed)`,
+      value: round(filterMs),
+      unit: 'ms',
+    })
     const index = vectorIndexFor(db, model)
     const q = index.matrix.data.slice(0, DIM)
-    const pureMs = await timeMany(15, () => searchTopK(index.matrix, q, { k: 50, scratch: index.scratch }))
-    rows.push({ measure: 'query 100k in memory, top-50 (vector search alone, SIMD)', value: round(pureMs), unit: 'ms' })
+    const pureMs = await timeMany(15, () =>
+      searchTopK(index.matrix, q, { k: 50, scratch: index.scratch }),
+    )
+    rows.push({
+      measure: 'query 100k in memory, top-50 (vector search alone, SIMD)',
+      value: round(pureMs),
+      unit: 'ms',
+    })
     const out = new Float32Array(index.matrix.count)
     const jsMs = await timeMany(9, () => scoreRowsJs(index.matrix, q, out))
-    rows.push({ measure: 'score 100k in memory, scalar JS fallback (no SIMD)', value: round(jsMs), unit: 'ms' })
+    rows.push({
+      measure: 'score 100k in memory, scalar JS fallback (no SIMD)',
+      value: round(jsMs),
+      unit: 'ms',
+    })
   } finally {
     await engine.close()
     rmSync(dir, { recursive: true, force: true })
@@ -142,8 +182,15 @@ async function millionQueries(rows: Record<string, string | number>[]): Promise<
   const queries = [randomMatrix(1, DIM, 3).data, randomMatrix(1, DIM, 5).data, m.data.slice(0, DIM)]
   let k = 0
   searchTopK(m, queries[0] as Float32Array, { k: 50, scratch })
-  const ms = await timeMany(7, () => searchTopK(m, queries[k++ % queries.length] as Float32Array, { k: 50, scratch }))
-  rows.push({ measure: 'query 1M in memory, top-50 (goal ≤ 1 s)', value: round(ms), unit: 'ms', note: `matrix ${round((m.data.byteLength / 2 ** 30), 2)} GiB, built in ${round(buildS)} s` })
+  const ms = await timeMany(7, () =>
+    searchTopK(m, queries[k++ % queries.length] as Float32Array, { k: 50, scratch }),
+  )
+  rows.push({
+    measure: 'query 1M in memory, top-50 (goal ≤ 1 s)',
+    value: round(ms),
+    unit: 'ms',
+    note: `matrix ${round(m.data.byteLength / 2 ** 30, 2)} GiB, built in ${round(buildS)} s`,
+  })
 }
 
 /** Per-image preprocessing (decode + resize + normalise) and tiny-model encoder throughput. */
@@ -152,34 +199,64 @@ async function imageSide(rows: Record<string, string | number>[]): Promise<void>
   const model = await inspectModel(TINY)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vam-bench-clip-img-'))
   try {
-    const originals = ['kde_ColorfulCups.jpg', 'lomiri_Bridge_by_Sander_Klootwijk.jpg', 'mate_Storm.jpg', 'lomiri_Dragonfly_by_Bolly.jpg']
+    const originals = [
+      'kde_ColorfulCups.jpg',
+      'lomiri_Bridge_by_Sander_Klootwijk.jpg',
+      'mate_Storm.jpg',
+      'lomiri_Dragonfly_by_Bolly.jpg',
+    ]
     const previews: string[] = []
     for (const name of originals) {
       const preview = path.join(dir, `${name}-1024.jpg`)
-      await sharp(path.join(FIXTURES, name)).rotate().resize(1024, 1024, { fit: 'inside' }).jpeg({ quality: 85 }).toFile(preview)
+      await sharp(path.join(FIXTURES, name))
+        .rotate()
+        .resize(1024, 1024, { fit: 'inside' })
+        .jpeg({ quality: 85 })
+        .toFile(preview)
       previews.push(preview)
     }
     let i = 0
-    const previewMs = await timeMany(24, () => clipTensorFromFile(previews[i++ % previews.length] as string, model.image))
+    const previewMs = await timeMany(24, () =>
+      clipTensorFromFile(previews[i++ % previews.length] as string, model.image),
+    )
     i = 0
     const originalMs = await timeMany(12, () =>
-      clipTensorFromOriginal({ path: path.join(FIXTURES, originals[i++ % originals.length] as string), format: 'jpeg' }, model.image),
+      clipTensorFromOriginal(
+        { path: path.join(FIXTURES, originals[i++ % originals.length] as string), format: 'jpeg' },
+        model.image,
+      ),
     )
-    rows.push({ measure: 'preprocess one image from the 1024 px preview (1 thread)', value: round(previewMs), unit: 'ms' })
-    rows.push({ measure: 'preprocess one image from the original, 4–10 MP JPEG (1 thread)', value: round(originalMs), unit: 'ms' })
+    rows.push({
+      measure: 'preprocess one image from the 1024 px preview (1 thread)',
+      value: round(previewMs),
+      unit: 'ms',
+    })
+    rows.push({
+      measure: 'preprocess one image from the original, 4–10 MP JPEG (1 thread)',
+      value: round(originalMs),
+      unit: 'ms',
+    })
 
     const encoder = await ClipImageEncoder.load(model, 1)
     const batch = 16
     const pixels = new Float32Array(batch * encoder.tensorSize).fill(0.1)
     await encoder.encode(pixels, batch)
     const encodeMs = await timeMany(10, () => encoder.encode(pixels, batch))
-    rows.push({ measure: 'tiny model image encoder, batch of 16 (1 thread)', value: round((batch * 1000) / encodeMs), unit: 'images/s' })
+    rows.push({
+      measure: 'tiny model image encoder, batch of 16 (1 thread)',
+      value: round((batch * 1000) / encodeMs),
+      unit: 'images/s',
+    })
     await encoder.release()
 
     const text = await ClipTextEncoder.load(model, 1)
     await text.encode(['warm up'])
     const textMs = await timeMany(20, () => text.encode(['a dog on a beach at sunset']))
-    rows.push({ measure: 'tiny model text query: tokenize + encode', value: round(textMs, 2), unit: 'ms' })
+    rows.push({
+      measure: 'tiny model text query: tokenize + encode',
+      value: round(textMs, 2),
+      unit: 'ms',
+    })
     await text.release()
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -192,8 +269,19 @@ async function jobRate(rows: Record<string, string | number>[]): Promise<void> {
   const count = argNumber('job-photos', 96)
   const photos = path.join(dir, 'photos')
   mkdirSync(photos)
-  const sources = ['kde_ColorfulCups.jpg', 'kde_FallenLeaf.jpg', 'kde_Kite.jpg', 'mate_Dune.jpg', 'mate_LadyBird.jpg', 'mate_Storm.jpg']
-  for (let i = 0; i < count; i++) copyFileSync(path.join(FIXTURES, sources[i % sources.length] as string), path.join(photos, `p${i}.jpg`))
+  const sources = [
+    'kde_ColorfulCups.jpg',
+    'kde_FallenLeaf.jpg',
+    'kde_Kite.jpg',
+    'mate_Dune.jpg',
+    'mate_LadyBird.jpg',
+    'mate_Storm.jpg',
+  ]
+  for (let i = 0; i < count; i++)
+    copyFileSync(
+      path.join(FIXTURES, sources[i % sources.length] as string),
+      path.join(photos, `p${i}.jpg`),
+    )
   const engine = await openEngine(path.join(dir, 'catalog.sqlite'))
   try {
     const api = createVamService(engine)
@@ -202,12 +290,22 @@ async function jobRate(rows: Record<string, string | number>[]): Promise<void> {
     const t0 = performance.now()
     const fromOriginals = await engine.jobs.waitFor(engine.jobs.start({ kind: 'clip' }).id)
     const s1 = (performance.now() - t0) / 1000
-    rows.push({ measure: `clip job, tiny model, ${fromOriginals.done} 4 MP originals, ${engine.pool.size} worker(s)`, value: round(fromOriginals.done / s1), unit: 'images/s' })
+    rows.push({
+      measure: `clip job, tiny model, ${fromOriginals.done} 4 MP originals, ${engine.pool.size} worker(s)`,
+      value: round(fromOriginals.done / s1),
+      unit: 'images/s',
+    })
     await engine.jobs.waitFor(engine.jobs.start({ kind: 'analyze' }).id)
     const t1 = performance.now()
-    const fromPreviews = await engine.jobs.waitFor(engine.jobs.start({ kind: 'clip', force: true }).id)
+    const fromPreviews = await engine.jobs.waitFor(
+      engine.jobs.start({ kind: 'clip', force: true }).id,
+    )
     const s2 = (performance.now() - t1) / 1000
-    rows.push({ measure: `clip job, tiny model, ${fromPreviews.done} from 1024 px previews, ${engine.pool.size} worker(s)`, value: round(fromPreviews.done / s2), unit: 'images/s' })
+    rows.push({
+      measure: `clip job, tiny model, ${fromPreviews.done} from 1024 px previews, ${engine.pool.size} worker(s)`,
+      value: round(fromPreviews.done / s2),
+      unit: 'images/s',
+    })
   } finally {
     await engine.close()
     rmSync(dir, { recursive: true, force: true })

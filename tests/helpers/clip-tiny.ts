@@ -257,7 +257,11 @@ export function textModel(tokenizer: TinyTokenizer, options: TinyClipOptions = {
     if (id === tokenizer.sot || id === tokenizer.eot) continue
     const colour = colourOf.get(id)
     for (let d = 0; d < dim; d++) {
-      table[id * dim + d] = colour ? (d < 3 ? (colour[d] as number) : 0) : rand() * (d < 3 ? 0.2 : 0.5)
+      table[id * dim + d] = colour
+        ? d < 3
+          ? (colour[d] as number)
+          : 0
+        : rand() * (d < 3 ? 0.2 : 0.5)
     }
   }
   const identity = new Float32Array(dim * dim)
@@ -266,7 +270,14 @@ export function textModel(tokenizer: TinyTokenizer, options: TinyClipOptions = {
   const castNodes =
     idType === OnnxType.int64
       ? []
-      : [{ op: 'Cast', inputs: ['input_ids'], outputs: ['ids64'], attrs: { to: { int: OnnxType.int64 } } }]
+      : [
+          {
+            op: 'Cast',
+            inputs: ['input_ids'],
+            outputs: ['ids64'],
+            attrs: { to: { int: OnnxType.int64 } },
+          },
+        ]
   return encodeOnnxModel({
     name: 'tiny-clip-textual',
     inputs: [
@@ -304,7 +315,8 @@ export function writeTinyClip(dir: string, options: TinyClipOptions = {}): TinyT
     layout === 'openclip'
       ? ['visual/model.onnx', 'textual/model.onnx']
       : ['onnx/vision_model.onnx', 'onnx/text_model.onnx']
-  for (const file of [visualFile, textFile]) mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+  for (const file of [visualFile, textFile])
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
   writeFileSync(path.join(dir, visualFile), visualModel(options))
   writeFileSync(path.join(dir, textFile), textModel(tokenizer, options))
   writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.json))

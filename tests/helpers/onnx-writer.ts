@@ -17,9 +17,7 @@ export interface ValueInfo {
 }
 
 export type AttrValue =
-  | { readonly int: number }
-  | { readonly ints: readonly number[] }
-  | { readonly float: number }
+  { readonly int: number } | { readonly ints: readonly number[] } | { readonly float: number }
 
 export interface OnnxNode {
   readonly op: string

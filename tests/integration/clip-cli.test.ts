@@ -34,7 +34,11 @@ describe('vam model / search / similar / tags', () => {
     const dir = tempDir()
     const photos = path.join(dir, 'photos')
     mkdirSync(photos)
-    for (const [name, rgb] of [['red', [255, 0, 0]], ['blue', [0, 0, 255]], ['grey', [128, 128, 128]]] as const) {
+    for (const [name, rgb] of [
+      ['red', [255, 0, 0]],
+      ['blue', [0, 0, 255]],
+      ['grey', [128, 128, 128]],
+    ] as const) {
       const [r, g, b] = rgb
       await sharp({ create: { width: 64, height: 64, channels: 3, background: { r, g, b } } })
         .png()
@@ -66,7 +70,17 @@ describe('vam model / search / similar / tags', () => {
     expect(shown.out).toMatch(new RegExp(`id\\s+${info.modelId}`))
     expect(shown.out).toMatch(/embedded\s+3 of 3 photos/)
 
-    const search = await vam(...catalog, 'search', 'a', 'photo', 'of', 'blue', '--limit', '2', '--json')
+    const search = await vam(
+      ...catalog,
+      'search',
+      'a',
+      'photo',
+      'of',
+      'blue',
+      '--limit',
+      '2',
+      '--json',
+    )
     expect(search.code).toBe(0)
     const result = JSON.parse(search.out) as { hits: { photo: { name: string }; score: number }[] }
     expect(result.hits).toHaveLength(2)
@@ -76,7 +90,11 @@ describe('vam model / search / similar / tags', () => {
     expect(text.out).toMatch(/^[01]\.\d{3} {2}#\d+ {2}.*red\.png/m)
 
     const filtered = await vam(...catalog, 'search', 'red', '--name', 'grey', '--json')
-    expect((JSON.parse(filtered.out) as { hits: { photo: { name: string } }[] }).hits.map((h) => h.photo.name)).toEqual(['grey.png'])
+    expect(
+      (JSON.parse(filtered.out) as { hits: { photo: { name: string } }[] }).hits.map(
+        (h) => h.photo.name,
+      ),
+    ).toEqual(['grey.png'])
 
     const tooMany = await vam(...catalog, 'search', 'red', '--limit', '5000')
     expect(tooMany.code).toBe(2)
@@ -84,23 +102,52 @@ describe('vam model / search / similar / tags', () => {
     const similar = await vam(...catalog, 'similar', '1', '--json')
     expect((JSON.parse(similar.out) as { hits: unknown[] }).hits).toHaveLength(2)
 
-    const added = await vam(...catalog, 'tags', 'add', 'colours', 'red', 'blue', '--template', 'a {tag} picture')
+    const added = await vam(
+      ...catalog,
+      'tags',
+      'add',
+      'colours',
+      'red',
+      'blue',
+      '--template',
+      'a {tag} picture',
+    )
     expect(added.code).toBe(0)
     expect(added.out).toMatch(/colours \["a \{tag\} picture"\]: red \(\d+\), blue \(\d+\)/)
     const removed = await vam(...catalog, 'tags', 'remove', 'red', 'blue', '--json')
-    const taxonomy = (JSON.parse(removed.out) as { taxonomy: { categories: { name: string }[] } }).taxonomy
+    const taxonomy = (JSON.parse(removed.out) as { taxonomy: { categories: { name: string }[] } })
+      .taxonomy
     expect(taxonomy.categories.map((c) => c.name)).not.toContain('colours')
 
     const file = path.join(dir, 'taxonomy.json')
-    writeFileSync(file, JSON.stringify({ template: 'a photo of {tag}', minConfidence: 0.2, categories: [{ name: 'colour', tags: ['red', 'blue'] }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        template: 'a photo of {tag}',
+        minConfidence: 0.2,
+        categories: [{ name: 'colour', tags: ['red', 'blue'] }],
+      }),
+    )
     const replaced = await vam(...catalog, 'tags', 'set', file, '--json')
-    expect((JSON.parse(replaced.out) as { counts: { tag: string; count: number }[] }).counts).toEqual(
-      expect.arrayContaining([expect.objectContaining({ tag: 'red' }), expect.objectContaining({ tag: 'blue' })]),
+    expect(
+      (JSON.parse(replaced.out) as { counts: { tag: string; count: number }[] }).counts,
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tag: 'red' }),
+        expect.objectContaining({ tag: 'blue' }),
+      ]),
     )
     const byTag = await vam(...catalog, 'search', 'photo', '--tag', 'red', '--json')
-    expect((JSON.parse(byTag.out) as { hits: { photo: { name: string } }[] }).hits.map((h) => h.photo.name)).toContain('red.png')
+    expect(
+      (JSON.parse(byTag.out) as { hits: { photo: { name: string } }[] }).hits.map(
+        (h) => h.photo.name,
+      ),
+    ).toContain('red.png')
 
-    writeFileSync(file, JSON.stringify({ template: 'no placeholder', minConfidence: 0.2, categories: [] }))
+    writeFileSync(
+      file,
+      JSON.stringify({ template: 'no placeholder', minConfidence: 0.2, categories: [] }),
+    )
     const invalid = await vam(...catalog, 'tags', 'set', file)
     expect(invalid.code).toBe(2)
     expect(invalid.err).toMatch(/template: the template must contain \{tag\}/)

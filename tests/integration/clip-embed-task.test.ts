@@ -15,7 +15,12 @@ describe(clipEmbedTask.name, () => {
       threads: 1,
       items: [
         { photoId: 1, preview: null, path: path.join(FIXTURES, 'kde_Kite.jpg'), format: 'jpeg' },
-        { photoId: 2, preview: '/nonexistent/preview.jpg', path: path.join(FIXTURES, 'skimage_coffee.png'), format: 'png' },
+        {
+          photoId: 2,
+          preview: '/nonexistent/preview.jpg',
+          path: path.join(FIXTURES, 'skimage_coffee.png'),
+          format: 'png',
+        },
         { photoId: 3, preview: null, path: path.join(FIXTURES, 'missing.jpg'), format: 'jpeg' },
       ],
     })
@@ -36,7 +41,11 @@ describe(embedDecodedImage.name, () => {
     const file = path.join(FIXTURES, 'mate_Dune.jpg')
     const decoded = await decodeOnce({ path: file, format: 'jpeg' })
     const fromDecoded = await embedDecodedImage(model, 1, decoded)
-    const { results } = await clipEmbedTask({ model, threads: 1, items: [{ photoId: 1, preview: null, path: file, format: 'jpeg' }] })
+    const { results } = await clipEmbedTask({
+      model,
+      threads: 1,
+      items: [{ photoId: 1, preview: null, path: file, format: 'jpeg' }],
+    })
     const fromJob = (results[0] as { vector: Float32Array }).vector
     Array.from(fromDecoded).forEach((v, i) => expect(v).toBeCloseTo(fromJob[i] as number, 5))
   })

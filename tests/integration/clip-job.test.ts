@@ -14,8 +14,17 @@ import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'photos')
-const REAL = ['kde_ColorfulCups.jpg', 'mate_Dune.jpg', 'skimage_coffee.png', 'skimage_astronaut.png']
-const COLOURS: Record<string, [number, number, number]> = { red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255] }
+const REAL = [
+  'kde_ColorfulCups.jpg',
+  'mate_Dune.jpg',
+  'skimage_coffee.png',
+  'skimage_astronaut.png',
+]
+const COLOURS: Record<string, [number, number, number]> = {
+  red: [255, 0, 0],
+  green: [0, 255, 0],
+  blue: [0, 0, 255],
+}
 
 const engines: Engine[] = []
 afterEach(async () => {
@@ -46,7 +55,13 @@ async function makeLibrary(): Promise<Library> {
   const modelB = path.join(dir, 'model-b')
   writeTinyClip(modelA)
   writeTinyClip(modelB, { seed: 2, name: 'clip-tiny-b' })
-  return { dir, catalog: path.join(dir, 'catalog.sqlite'), modelA, modelB, photoCount: REAL.length + 3 }
+  return {
+    dir,
+    catalog: path.join(dir, 'catalog.sqlite'),
+    modelA,
+    modelB,
+    photoCount: REAL.length + 3,
+  }
 }
 
 async function open(lib: Library): Promise<{ engine: Engine; api: VamImpl }> {
@@ -55,23 +70,41 @@ async function open(lib: Library): Promise<{ engine: Engine; api: VamImpl }> {
   return { engine, api: createVamService(engine) }
 }
 
-async function run(engine: Engine, params: Parameters<Engine['jobs']['start']>[0]): Promise<JobDto> {
+async function run(
+  engine: Engine,
+  params: Parameters<Engine['jobs']['start']>[0],
+): Promise<JobDto> {
   return engine.jobs.waitFor(engine.jobs.start(params).id)
 }
 
 function idOf(engine: Engine, name: string): number {
-  return engine.catalog.db.prepare('SELECT id FROM photos WHERE name = ?').pluck().get(name) as number
+  return engine.catalog.db
+    .prepare('SELECT id FROM photos WHERE name = ?')
+    .pluck()
+    .get(name) as number
 }
 
 function vectorsOf(engine: Engine, modelId: string): Map<number, Float32Array> {
   const repo = new EmbeddingRepository(engine.catalog.db)
   const out = new Map<number, Float32Array>()
-  for (const row of repo.iterate(modelId)) out.set(row.photo_id, new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength)))
+  for (const row of repo.iterate(modelId))
+    out.set(
+      row.photo_id,
+      new Float32Array(
+        row.vector.buffer.slice(
+          row.vector.byteOffset,
+          row.vector.byteOffset + row.vector.byteLength,
+        ),
+      ),
+    )
   return out
 }
 
 function logOf(engine: Engine, jobId: number): string {
-  return engine.jobs.log(jobId, 0, 1000).map((l) => l.message).join('\n')
+  return engine.jobs
+    .log(jobId, 0, 1000)
+    .map((l) => l.message)
+    .join('\n')
 }
 
 describe('the clip job', () => {
@@ -82,18 +115,33 @@ describe('the clip job', () => {
     expect(job.state).toBe('failed')
     expect(job.error).toBe('no CLIP model set: vam model set DIR')
     expect(await api.search.model({})).toBeNull()
-    await expect(api.search.text({ query: 'dog' })).rejects.toThrow('no CLIP model set: vam model set DIR')
+    await expect(api.search.text({ query: 'dog' })).rejects.toThrow(
+      'no CLIP model set: vam model set DIR',
+    )
   })
 
   it('embeds real photos in the worker pool, stores unit vectors and tags, and searches them', async () => {
     const lib = await makeLibrary()
     const { engine, api } = await open(lib)
-    expect((await run(engine, { kind: 'import', root: path.join(lib.dir, 'photos') })).state).toBe('completed')
+    expect((await run(engine, { kind: 'import', root: path.join(lib.dir, 'photos') })).state).toBe(
+      'completed',
+    )
     const info = await api.search.setModel({ dir: lib.modelA })
-    expect(info).toMatchObject({ name: 'clip-tiny', dim: 8, embedded: 0, photos: lib.photoCount, stale: 0 })
+    expect(info).toMatchObject({
+      name: 'clip-tiny',
+      dim: 8,
+      embedded: 0,
+      photos: lib.photoCount,
+      stale: 0,
+    })
 
     const job = await run(engine, { kind: 'clip' })
-    expect(job).toMatchObject({ state: 'completed', done: lib.photoCount, failed: 0, total: lib.photoCount })
+    expect(job).toMatchObject({
+      state: 'completed',
+      done: lib.photoCount,
+      failed: 0,
+      total: lib.photoCount,
+    })
     expect(logOf(engine, job.id)).toMatch(/embedded 7 \(0 from previews, 7 from originals\)/)
     const vectors = vectorsOf(engine, info.modelId)
     expect(vectors.size).toBe(lib.photoCount)
@@ -113,7 +161,10 @@ describe('the clip job', () => {
     }
 
     // Combined with grid filters: only the filter's photos are ranked.
-    const real = await api.search.text({ query: 'red', filter: { folder: path.join(lib.dir, 'photos', 'real') } })
+    const real = await api.search.text({
+      query: 'red',
+      filter: { folder: path.join(lib.dir, 'photos', 'real') },
+    })
     expect(real.candidates).toBe(REAL.length)
     expect(real.hits.map((h) => h.photo.name).sort()).toEqual([...REAL].sort())
     const byName = await api.search.text({ query: 'red', filter: { text: 'blue' } })
@@ -124,7 +175,9 @@ describe('the clip job', () => {
     expect(similar.hits.map((h) => h.photo.name)).not.toContain('red.jpg')
     expect(similar.hits).toHaveLength(lib.photoCount - 1)
     expect(similar.encodeMs).toBe(0)
-    await expect(api.search.similar({ photoId: 9999 })).rejects.toThrow(/photo 9999 has no clip-tiny vector yet/)
+    await expect(api.search.similar({ photoId: 9999 })).rejects.toThrow(
+      /photo 9999 has no clip-tiny vector yet/,
+    )
 
     // Zero-shot tags were stored with the vectors; the grid filters by them.
     const tags = await api.search.tags({})
@@ -135,7 +188,9 @@ describe('the clip job', () => {
     expect(page.total).toBe(top?.count)
     const detail = await api.photos.get({ id: page.items[0]?.id as number })
     expect(detail?.extra.clip).toMatchObject({ modelId: info.modelId, hasEmbedding: true })
-    expect((detail?.extra.clip as { tags: { tag: string }[] }).tags.map((t) => t.tag)).toContain(top?.tag)
+    expect((detail?.extra.clip as { tags: { tag: string }[] }).tags.map((t) => t.tag)).toContain(
+      top?.tag,
+    )
 
     // Incremental: a second run has nothing to do.
     const again = await run(engine, { kind: 'clip' })
@@ -170,7 +225,10 @@ describe('the clip job', () => {
     copyFileSync(path.join(lib.dir, 'photos', 'colours', 'green.jpg'), broken)
     const retry = await run(engine, { kind: 'clip' })
     expect(retry).toMatchObject({ done: 1, failed: 1 })
-    const left = engine.catalog.db.prepare(`SELECT path FROM item_errors WHERE stage = 'clip'`).pluck().all()
+    const left = engine.catalog.db
+      .prepare(`SELECT path FROM item_errors WHERE stage = 'clip'`)
+      .pluck()
+      .all()
     expect(left).toEqual([gone])
   })
 
@@ -183,8 +241,12 @@ describe('the clip job', () => {
       await api.search.setModel({ dir: lib.modelA })
       const job = await run(engine, { kind: 'clip' })
       expect(job).toMatchObject({ state: 'completed', done: lib.photoCount - 1, failed: 1 })
-      const errors = engine.catalog.db.prepare(`SELECT path, code FROM item_errors WHERE stage = 'clip'`).all()
-      expect(errors).toEqual([{ path: path.join(lib.dir, 'photos', 'colours', 'green.jpg'), code: 'worker_crash' }])
+      const errors = engine.catalog.db
+        .prepare(`SELECT path, code FROM item_errors WHERE stage = 'clip'`)
+        .all()
+      expect(errors).toEqual([
+        { path: path.join(lib.dir, 'photos', 'colours', 'green.jpg'), code: 'worker_crash' },
+      ])
     } finally {
       delete process.env.VAM_FAULT_EXIT_ON
     }
@@ -212,12 +274,18 @@ describe('the clip job', () => {
     expect(vb.size).toBe(lib.photoCount)
     // Different weights → different vectors for the same photo: spaces really are separate.
     const id = idOf(engine, 'kde_ColorfulCups.jpg')
-    expect(Array.from(vb.get(id) as Float32Array)).not.toEqual(Array.from(va.get(id) as Float32Array))
+    expect(Array.from(vb.get(id) as Float32Array)).not.toEqual(
+      Array.from(va.get(id) as Float32Array),
+    )
     const withB = await api.search.text({ query: 'red' })
     expect(withB).toMatchObject({ modelId: b.modelId, candidates: lib.photoCount })
 
     const backToA = await api.search.setModel({ dir: lib.modelA })
-    expect(backToA).toMatchObject({ modelId: a.modelId, embedded: lib.photoCount, stale: lib.photoCount })
+    expect(backToA).toMatchObject({
+      modelId: a.modelId,
+      embedded: lib.photoCount,
+      stale: lib.photoCount,
+    })
     const noWork = await run(engine, { kind: 'clip' })
     expect(noWork).toMatchObject({ done: 0, skipped: lib.photoCount })
   })
@@ -242,12 +310,19 @@ describe('the clip job', () => {
     const { engine, api } = await open(lib)
     await run(engine, { kind: 'import', root: path.join(lib.dir, 'photos') })
     const model = await api.search.setModel({ dir: lib.modelA })
-    const ids = engine.catalog.db.prepare('SELECT id FROM photos ORDER BY id').pluck().all() as number[]
+    const ids = engine.catalog.db
+      .prepare('SELECT id FROM photos ORDER BY id')
+      .pluck()
+      .all() as number[]
     const cursor = ids[3] as number
     // A clip job that died after checkpointing the batch ending at `cursor` (as a crash leaves it).
     const jobs = new JobRepository(engine.catalog.db)
     const row = jobs.create({ kind: 'clip' }, [], new Date().toISOString())
-    jobs.saveProgress(row.id, { total: ids.length, done: 4, failed: 0, skipped: 0, currentItem: null, activeSeconds: 1 }, String(cursor))
+    jobs.saveProgress(
+      row.id,
+      { total: ids.length, done: 4, failed: 0, skipped: 0, currentItem: null, activeSeconds: 1 },
+      String(cursor),
+    )
     jobs.setState(row.id, 'interrupted')
 
     engine.jobs.resume(row.id)
@@ -266,6 +341,8 @@ describe('the clip job', () => {
     await api.search.setModel({ dir: lib.modelA })
     const job = await run(engine, { kind: 'clip' })
     expect(job.done).toBe(REAL.length)
-    expect(logOf(engine, job.id)).toMatch(new RegExp(`embedded ${REAL.length} \\(${REAL.length} from previews, 0 from originals\\)`))
+    expect(logOf(engine, job.id)).toMatch(
+      new RegExp(`embedded ${REAL.length} \\(${REAL.length} from previews, 0 from originals\\)`),
+    )
   })
 })

@@ -8,7 +8,10 @@ import { migration0001 } from '../../src/core/catalog/migrations/0001-core'
 import { migration0004 } from '../../src/core/catalog/migrations/0004-clip'
 import type { Migration } from '../../src/core/catalog/migrations/migration'
 import { ClipModelRepository } from '../../src/core/catalog/repositories/clip-model.repository'
-import { EmbeddingRepository, blobToVector } from '../../src/core/catalog/repositories/embedding.repository'
+import {
+  EmbeddingRepository,
+  blobToVector,
+} from '../../src/core/catalog/repositories/embedding.repository'
 import { TagRepository } from '../../src/core/catalog/repositories/tag.repository'
 import type { ClipModel } from '../../src/core/clip/model-manager'
 
@@ -88,7 +91,10 @@ describe('migration 0004 (clip)', () => {
       const p2 = insertPhoto(db, '2.jpg')
       const embeddings = new EmbeddingRepository(db)
       const v0 = models.vectorsVersion('m-a')
-      embeddings.upsertMany('m-a', [{ photoId: p1, vector: new Float32Array(4) }, { photoId: p2, vector: new Float32Array(4) }])
+      embeddings.upsertMany('m-a', [
+        { photoId: p1, vector: new Float32Array(4) },
+        { photoId: p2, vector: new Float32Array(4) },
+      ])
       const v1 = models.vectorsVersion('m-a')
       expect(v1).toBeGreaterThan(v0)
       embeddings.upsertMany('m-a', [{ photoId: p1, vector: new Float32Array(4).fill(1) }])
@@ -96,7 +102,9 @@ describe('migration 0004 (clip)', () => {
       expect(v2).toBeGreaterThan(v1)
       expect(models.vectorsVersion('m-b')).toBe(0)
       // Deleting a photo cascades to its vectors and tags, and that counts as a change too.
-      new TagRepository(db).replaceForPhotos('m-a', [{ photoId: p1, tags: [{ tag: 'dog', category: 'subjects', confidence: 0.9 }] }])
+      new TagRepository(db).replaceForPhotos('m-a', [
+        { photoId: p1, tags: [{ tag: 'dog', category: 'subjects', confidence: 0.9 }] },
+      ])
       db.prepare('DELETE FROM photos WHERE id = ?').run(p1)
       expect(models.vectorsVersion('m-a')).toBeGreaterThan(v2)
       expect(embeddings.countForModel('m-a')).toBe(1)
@@ -114,7 +122,9 @@ describe('migration 0004 (clip)', () => {
     const after = await openCatalog(file, { migrations: CORE_AND_CLIP })
     try {
       expect(after.schemaVersion).toBe(4)
-      expect(after.db.prepare('SELECT name FROM photos WHERE id = ?').pluck().get(photo)).toBe('kept.jpg')
+      expect(after.db.prepare('SELECT name FROM photos WHERE id = ?').pluck().get(photo)).toBe(
+        'kept.jpg',
+      )
       const backups = after.db.prepare('SELECT reason FROM backups').pluck().all()
       expect(backups).toEqual(['before migration to v4'])
     } finally {
@@ -133,9 +143,17 @@ describe('migration 0004 (clip)', () => {
     }
     const second = await openCatalog(file, { migrations: [migration0001, late, migration0004] })
     try {
-      const versions = second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()
+      const versions = second.db
+        .prepare('SELECT version FROM schema_migrations ORDER BY version')
+        .pluck()
+        .all()
       expect(versions).toEqual([1, 3, 4])
-      expect(second.db.prepare(`SELECT name FROM sqlite_master WHERE name = 'late_feature'`).pluck().get()).toBe('late_feature')
+      expect(
+        second.db
+          .prepare(`SELECT name FROM sqlite_master WHERE name = 'late_feature'`)
+          .pluck()
+          .get(),
+      ).toBe('late_feature')
       expect(second.schemaVersion).toBe(4)
     } finally {
       second.close()

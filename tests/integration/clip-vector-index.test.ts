@@ -28,7 +28,9 @@ function addPhotos(db: Database, n: number): number[] {
     `INSERT INTO photos (path, folder, name, size, mtime_ms, imported_at) VALUES (?, '/p', ?, 1, 1, '2024-01-01')`,
   )
   const start = (db.prepare('SELECT COUNT(*) FROM photos').pluck().get() as number) + 1
-  return Array.from({ length: n }, (_, i) => Number(insert.run(`/p/${start + i}.jpg`, `${start + i}.jpg`).lastInsertRowid))
+  return Array.from({ length: n }, (_, i) =>
+    Number(insert.run(`/p/${start + i}.jpg`, `${start + i}.jpg`).lastInsertRowid),
+  )
 }
 
 describe(vectorIndexFor.name, () => {
@@ -40,7 +42,10 @@ describe(vectorIndexFor.name, () => {
       new ClipModelRepository(db).upsert(model)
       const embeddings = new EmbeddingRepository(db)
       const first = addPhotos(db, 10)
-      embeddings.upsertMany(model.modelId, first.map((id) => ({ photoId: id, vector: unit(id) })))
+      embeddings.upsertMany(
+        model.modelId,
+        first.map((id) => ({ photoId: id, vector: unit(id) })),
+      )
 
       const a = vectorIndexFor(db, model)
       expect(a.matrix.count).toBe(10)
@@ -51,7 +56,10 @@ describe(vectorIndexFor.name, () => {
       try {
         const more = addPhotos(other, 5)
         const otherRepo = new EmbeddingRepository(other)
-        otherRepo.upsertMany(model.modelId, more.map((id) => ({ photoId: id, vector: unit(id) })))
+        otherRepo.upsertMany(
+          model.modelId,
+          more.map((id) => ({ photoId: id, vector: unit(id) })),
+        )
         otherRepo.upsertMany(model.modelId, [{ photoId: first[0] as number, vector: unit(7) }])
       } finally {
         other.close()
@@ -76,7 +84,9 @@ describe(vectorIndexFor.name, () => {
   })
 
   it('never mixes models: another model id gets its own matrix', async () => {
-    const catalog = await openCatalog(path.join(tempDir(), 'catalog.sqlite'), { migrations: [migration0001, migration0004] })
+    const catalog = await openCatalog(path.join(tempDir(), 'catalog.sqlite'), {
+      migrations: [migration0001, migration0004],
+    })
     try {
       const { db } = catalog
       const other = { ...model, modelId: 'm-other' } as ClipModel
@@ -85,8 +95,14 @@ describe(vectorIndexFor.name, () => {
       models.upsert(other)
       const ids = addPhotos(db, 4)
       const embeddings = new EmbeddingRepository(db)
-      embeddings.upsertMany(model.modelId, ids.map((id) => ({ photoId: id, vector: unit(1) })))
-      embeddings.upsertMany(other.modelId, ids.slice(0, 2).map((id) => ({ photoId: id, vector: unit(2) })))
+      embeddings.upsertMany(
+        model.modelId,
+        ids.map((id) => ({ photoId: id, vector: unit(1) })),
+      )
+      embeddings.upsertMany(
+        other.modelId,
+        ids.slice(0, 2).map((id) => ({ photoId: id, vector: unit(2) })),
+      )
       expect(vectorIndexFor(db, model).matrix.count).toBe(4)
       const b = vectorIndexFor(db, other)
       expect(b.modelId).toBe('m-other')
@@ -98,7 +114,9 @@ describe(vectorIndexFor.name, () => {
   })
 
   it('gives the cosine of photo pairs under the active model only (duplicate-review evidence)', async () => {
-    const catalog = await openCatalog(path.join(tempDir(), 'catalog.sqlite'), { migrations: [migration0001, migration0004] })
+    const catalog = await openCatalog(path.join(tempDir(), 'catalog.sqlite'), {
+      migrations: [migration0001, migration0004],
+    })
     try {
       const { db } = catalog
       const [a, b, c] = addPhotos(db, 3) as [number, number, number]
@@ -108,10 +126,17 @@ describe(vectorIndexFor.name, () => {
       models.upsert({ ...model, modelId: 'm-old' } as ClipModel)
       const embeddings = new EmbeddingRepository(db)
       const diagonal = Float32Array.from({ length: DIM }, (_, i) => (i < 2 ? Math.SQRT1_2 : 0))
-      embeddings.upsertMany(model.modelId, [{ photoId: a, vector: unit(0) }, { photoId: b, vector: diagonal }])
+      embeddings.upsertMany(model.modelId, [
+        { photoId: a, vector: unit(0) },
+        { photoId: b, vector: diagonal },
+      ])
       embeddings.upsertMany('m-old', [{ photoId: c, vector: unit(0) }])
       models.activate(model.modelId)
-      const [ab, ac, aa] = clipPairSimilarities(db, [[a, b], [a, c], [a, a]])
+      const [ab, ac, aa] = clipPairSimilarities(db, [
+        [a, b],
+        [a, c],
+        [a, a],
+      ])
       expect(ab).toBeCloseTo(Math.SQRT1_2, 6)
       expect(ac).toBeNull() // c has a vector only from another model: never compared across spaces
       expect(aa).toBeCloseTo(1, 6)

@@ -33,7 +33,8 @@ describe(normaliseToChw.name, () => {
   const spec = { size: 2, mean: OPENAI_CLIP_MEAN, std: OPENAI_CLIP_STD }
   // 2×2 RGB: red, green / blue, white
   const rgb = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])
-  const n = (v: number, c: number) => (v / 255 - (OPENAI_CLIP_MEAN[c] as number)) / (OPENAI_CLIP_STD[c] as number)
+  const n = (v: number, c: number) =>
+    (v / 255 - (OPENAI_CLIP_MEAN[c] as number)) / (OPENAI_CLIP_STD[c] as number)
 
   it('writes planar channels (all R, then all G, then all B), normalised', () => {
     const out = normaliseToChw(rgb, 3, spec)

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Taxonomy } from '../../src/shared/contract/search'
 import { TaxonomySchema } from '../../src/shared/contract/search'
-import { DEFAULT_TAXONOMY, promptsOf, tagImages, tagsFromSimilarities, taxonomyKey } from '../../src/core/clip/tags'
+import {
+  DEFAULT_TAXONOMY,
+  promptsOf,
+  tagImages,
+  tagsFromSimilarities,
+  taxonomyKey,
+} from '../../src/core/clip/tags'
 import { matrixFromRows } from '../../src/core/clip/vector-search'
 
 const taxonomy: Taxonomy = {
@@ -30,7 +36,9 @@ describe(promptsOf.name, () => {
 
   it('ships a default taxonomy the contract accepts', () => {
     expect(TaxonomySchema.safeParse(DEFAULT_TAXONOMY).success).toBe(true)
-    expect(TaxonomySchema.safeParse({ ...taxonomy, template: 'no placeholder' }).success).toBe(false)
+    expect(TaxonomySchema.safeParse({ ...taxonomy, template: 'no placeholder' }).success).toBe(
+      false,
+    )
   })
 })
 
@@ -63,8 +71,12 @@ describe(tagImages.name, () => {
     const prompts = promptsOf(taxonomy)
     // Orthogonal prompt directions: image 1 is "dog at night", image 2 "cat in daylight".
     const e = (i: number) => Float32Array.from({ length: 4 }, (_, d) => (d === i ? 1 : 0))
-    const promptMatrix = matrixFromRows(4, prompts.map((_, i) => ({ id: i, vector: e(i) })))
-    const mix = (a: number, b: number) => Float32Array.from({ length: 4 }, (_, d) => (d === a || d === b ? Math.SQRT1_2 : 0))
+    const promptMatrix = matrixFromRows(
+      4,
+      prompts.map((_, i) => ({ id: i, vector: e(i) })),
+    )
+    const mix = (a: number, b: number) =>
+      Float32Array.from({ length: 4 }, (_, d) => (d === a || d === b ? Math.SQRT1_2 : 0))
     const images = matrixFromRows(4, [
       { id: 11, vector: mix(0, 2) },
       { id: 12, vector: mix(1, 3) },

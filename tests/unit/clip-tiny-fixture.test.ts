@@ -20,7 +20,10 @@ describe('tests/fixtures/clip-tiny', () => {
       const committed = filesOf(FIXTURE).sort()
       expect(filesOf(fresh).sort()).toEqual(committed)
       for (const file of committed) {
-        expect(readFileSync(path.join(FIXTURE, file)).equals(readFileSync(path.join(fresh, file))), file).toBe(true)
+        expect(
+          readFileSync(path.join(FIXTURE, file)).equals(readFileSync(path.join(fresh, file))),
+          file,
+        ).toBe(true)
       }
     } finally {
       rmSync(fresh, { recursive: true, force: true })

@@ -5,12 +5,15 @@ import { ClipTokenizer, cleanText, frameTokens } from '../../src/core/clip/text-
 
 const dir = path.join(import.meta.dirname, '../fixtures/clip-tiny')
 const file = path.join(dir, 'tokenizer.json')
-const vocab = (JSON.parse(readFileSync(file, 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab
+const vocab = (
+  JSON.parse(readFileSync(file, 'utf8')) as { model: { vocab: Record<string, number> } }
+).model.vocab
 
 /** The id of a token string, looked up in the fixture's vocabulary (throws if absent). */
 function id(token: string): number {
   const value = vocab[token]
-  if (value === undefined) throw new Error(`token ${JSON.stringify(token)} not in the fixture vocabulary`)
+  if (value === undefined)
+    throw new Error(`token ${JSON.stringify(token)} not in the fixture vocabulary`)
   return value
 }
 
@@ -32,7 +35,12 @@ describe(ClipTokenizer.name, () => {
   let padded: ClipTokenizer
   beforeAll(async () => {
     tokenizer = await ClipTokenizer.load(file, null, 77, null)
-    padded = await ClipTokenizer.load(file, path.join(dir, 'tokenizer_config.json'), 77, '<|endoftext|>')
+    padded = await ClipTokenizer.load(
+      file,
+      path.join(dir, 'tokenizer_config.json'),
+      77,
+      '<|endoftext|>',
+    )
   })
 
   // Expected tokens worked out by hand from the merges in tokenizer.json (BPE applies the
@@ -40,13 +48,32 @@ describe(ClipTokenizer.name, () => {
   const cases: [string, string[]][] = [
     ['a photo of a dog', ['a</w>', 'photo</w>', 'of</w>', 'a</w>', 'dog</w>']],
     // Lower-cased; whitespace runs collapse.
-    ['A  Photo of the RED car!', ['a</w>', 'photo</w>', 'of</w>', 'the</w>', 'red</w>', 'car</w>', '!</w>']],
+    [
+      'A  Photo of the RED car!',
+      ['a</w>', 'photo</w>', 'of</w>', 'the</w>', 'red</w>', 'car</w>', '!</w>'],
+    ],
     ['golden hour at the BEACH', ['golden</w>', 'hour</w>', 'at</w>', 'the</w>', 'beach</w>']],
     // "dogs" is not in the corpus: 'd o' merges, 'do g</w>' cannot (g is not last), so do|g|s</w>.
     // Punctuation runs are one pre-token; digits are one pre-token each.
     ['Sunset, 3 dogs!!', ['sunset</w>', ',</w>', '3</w>', 'do', 'g', 's</w>', '!', '!</w>']],
     // The 's contraction is its own pre-token; é is two UTF-8 bytes shown as Ã ©.
-    ["the dog's café 2024", ['the</w>', 'dog</w>', "'", 's</w>', 'ca', 'f', 'Ã', '©</w>', '2</w>', '0</w>', '2</w>', '4</w>']],
+    [
+      "the dog's café 2024",
+      [
+        'the</w>',
+        'dog</w>',
+        "'",
+        's</w>',
+        'ca',
+        'f',
+        'Ã',
+        '©</w>',
+        '2</w>',
+        '0</w>',
+        '2</w>',
+        '4</w>',
+      ],
+    ],
     // Letters never merged in the corpus stay single bytes.
     ['zq xyz', ['z', 'q</w>', 'x', 'y', 'z</w>']],
     ['  people\tin\n the   city ', ['people</w>', 'in</w>', 'the</w>', 'city</w>']],
@@ -82,16 +109,27 @@ describe(ClipTokenizer.name, () => {
   it('lays a batch out row by row', () => {
     const batch = tokenizer.encodeBatch(['dog', 'a red car'])
     expect(batch.count).toBe(2)
-    expect(Array.from(batch.ids.subarray(0, 3))).toEqual([id('<|startoftext|>'), id('dog</w>'), id('<|endoftext|>')])
-    expect(Array.from(batch.ids.subarray(77, 82))).toEqual(
-      [id('<|startoftext|>'), id('a</w>'), id('red</w>'), id('car</w>'), id('<|endoftext|>')],
-    )
+    expect(Array.from(batch.ids.subarray(0, 3))).toEqual([
+      id('<|startoftext|>'),
+      id('dog</w>'),
+      id('<|endoftext|>'),
+    ])
+    expect(Array.from(batch.ids.subarray(77, 82))).toEqual([
+      id('<|startoftext|>'),
+      id('a</w>'),
+      id('red</w>'),
+      id('car</w>'),
+      id('<|endoftext|>'),
+    ])
   })
 })
 
 describe(frameTokens.name, () => {
   it('pads short input, keeps EOT when truncating', () => {
-    expect(frameTokens([5, 6], { sot: 1, eot: 2, pad: 0 }, 6)).toEqual({ ids: [1, 5, 6, 2, 0, 0], mask: [1, 1, 1, 1, 0, 0] })
+    expect(frameTokens([5, 6], { sot: 1, eot: 2, pad: 0 }, 6)).toEqual({
+      ids: [1, 5, 6, 2, 0, 0],
+      mask: [1, 1, 1, 1, 0, 0],
+    })
     expect(frameTokens([5, 6, 7, 8, 9], { sot: 1, eot: 2, pad: 0 }, 5).ids).toEqual([1, 5, 6, 7, 2])
   })
 })

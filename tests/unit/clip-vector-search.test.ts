@@ -42,7 +42,10 @@ describe(l2Normalise.name, () => {
 describe(scoreRows.name, () => {
   it('matches a naive dot product for every row, including the unblocked tail', () => {
     const dim = 37 // not a multiple of 4 or 8: exercises every remainder loop
-    const rows = Array.from({ length: 21 }, (_, i) => ({ id: i + 1, vector: randomUnit(dim, i + 1) }))
+    const rows = Array.from({ length: 21 }, (_, i) => ({
+      id: i + 1,
+      vector: randomUnit(dim, i + 1),
+    }))
     const m = matrixFromRows(dim, rows)
     const q = randomUnit(dim, 999)
     const out = new Float32Array(m.count)
@@ -54,7 +57,10 @@ describe(scoreRows.name, () => {
   })
 
   it('scores only the allowed rows', () => {
-    const m = matrixFromRows(4, [1, 2, 3].map((id) => ({ id, vector: randomUnit(4, id) })))
+    const m = matrixFromRows(
+      4,
+      [1, 2, 3].map((id) => ({ id, vector: randomUnit(4, id) })),
+    )
     const out = new Float32Array(3).fill(-9)
     scoreRows(m, randomUnit(4, 5), out, Int32Array.from([1]))
     expect(out[0]).toBe(-9)
@@ -64,7 +70,9 @@ describe(scoreRows.name, () => {
 
   it('refuses a query of the wrong dimension', () => {
     const m = matrixFromRows(4, [{ id: 1, vector: randomUnit(4, 1) }])
-    expect(() => scoreRows(m, new Float32Array(5), new Float32Array(1))).toThrow(/5 values, vectors have 4/)
+    expect(() => scoreRows(m, new Float32Array(5), new Float32Array(1))).toThrow(
+      /5 values, vectors have 4/,
+    )
   })
 })
 
@@ -95,11 +103,16 @@ describe('the WebAssembly SIMD kernel', () => {
   })
 
   it('ranks 1,000 matrix rows the same way with and without SIMD', () => {
-    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, vector: randomUnit(32, i + 5) }))
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      id: i + 1,
+      vector: randomUnit(32, i + 5),
+    }))
     const simd = matrixFromRows(32, rows)
     const plain = { ...simd, data: Float32Array.from(simd.data) } // a copy has no kernel
     const q = randomUnit(32, 3)
-    expect(searchTopK(simd, q, { k: 20 })).toEqual(searchTopK(plain, q, { k: 20 }).map((h) => ({ ...h, score: expect.closeTo(h.score, 5) })))
+    expect(searchTopK(simd, q, { k: 20 })).toEqual(
+      searchTopK(plain, q, { k: 20 }).map((h) => ({ ...h, score: expect.closeTo(h.score, 5) })),
+    )
   })
 })
 
@@ -147,7 +160,11 @@ describe(searchTopK.name, () => {
   it('restricts to allowed rows (a grid filter) and excludes the query photo', () => {
     const index = rowIndex(m)
     const allowed = rowsOf(index, [100, 102, 103, 104, 999])
-    const hits = searchTopK(m, query, { k: 10, allowedRows: allowed, excludeRows: [index.get(103) as number] })
+    const hits = searchTopK(m, query, {
+      k: 10,
+      allowedRows: allowed,
+      excludeRows: [index.get(103) as number],
+    })
     expect(hits.map((h) => h.id)).toEqual([100, 104, 102]) // 50°, 90°, 170°
     expect(hits.at(-1)?.score).toBeCloseTo(Math.cos((170 * Math.PI) / 180), 6)
   })
@@ -159,7 +176,10 @@ describe(searchTopK.name, () => {
   })
 
   it('finds the exact nearest neighbours among 5,000 random vectors (vs brute force)', () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => ({ id: i + 1, vector: randomUnit(64, i * 31 + 1) }))
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      id: i + 1,
+      vector: randomUnit(64, i * 31 + 1),
+    }))
     const big = matrixFromRows(64, rows)
     const q = randomUnit(64, 424242)
     const brute = rows

@@ -12,7 +12,8 @@ import { DEFAULT_TAXONOMY } from '../../core/clip/tags'
 import { UsageError, numberOption, stringOption } from '../args'
 import type { CliCommand, CliContext } from '../command'
 
-const FILTER_USAGE = '[--folder DIR] [--camera NAME] [--from DATE] [--to DATE] [--tag TAG] [--name TEXT]'
+const FILTER_USAGE =
+  '[--folder DIR] [--camera NAME] [--from DATE] [--to DATE] [--tag TAG] [--name TEXT]'
 
 /** The grid filters a search can be combined with, from `--folder`, `--camera`, `--from`, … */
 export function filterFromArgs(ctx: CliContext): PhotoFilter | undefined {
@@ -28,10 +29,22 @@ export function filterFromArgs(ctx: CliContext): PhotoFilter | undefined {
 }
 
 /** Validates with the contract's schema so the CLI refuses exactly what every host refuses. */
-function parseInput<T>(schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseInput<T>(
+  schema: {
+    safeParse(v: unknown): {
+      success: boolean
+      data?: T
+      error?: { issues: { path: PropertyKey[]; message: string }[] }
+    }
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) {
-    throw new UsageError(parsed.error?.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') ?? 'invalid input')
+    throw new UsageError(
+      parsed.error?.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') ??
+        'invalid input',
+    )
   }
   return parsed.data as T
 }
@@ -43,7 +56,9 @@ function printResult(ctx: CliContext, result: SearchResult): void {
   }
   if (result.hits.length === 0) ctx.out('no matches')
   for (const { photo, score } of result.hits) {
-    ctx.out(`${score.toFixed(3)}  #${photo.id}  ${photo.path}${photo.takenAt ? `  (${photo.takenAt.slice(0, 10)})` : ''}`)
+    ctx.out(
+      `${score.toFixed(3)}  #${photo.id}  ${photo.path}${photo.takenAt ? `  (${photo.takenAt.slice(0, 10)})` : ''}`,
+    )
   }
   ctx.err(
     `${result.hits.length} of ${result.candidates} photos · search ${result.searchMs.toFixed(1)} ms` +
@@ -68,8 +83,11 @@ function printModel(ctx: CliContext, info: ClipModelInfo | null): void {
   ctx.out(`vectors   ${info.dim}-d; images ${info.imageSize} px; text ${info.contextLength} tokens`)
   ctx.out(`mean/std  ${info.mean.join(', ')} / ${info.std.join(', ')}`)
   for (const f of info.files) ctx.out(`file      ${f.role.padEnd(16)} ${f.path} (${mb(f.bytes)})`)
-  ctx.out(`embedded  ${info.embedded} of ${info.photos} photos${info.embedded < info.photos ? ' (run `vam run clip`)' : ''}`)
-  if (info.stale > 0) ctx.out(`stale     ${info.stale} vectors of earlier models (kept, never mixed in searches)`)
+  ctx.out(
+    `embedded  ${info.embedded} of ${info.photos} photos${info.embedded < info.photos ? ' (run `vam run clip`)' : ''}`,
+  )
+  if (info.stale > 0)
+    ctx.out(`stale     ${info.stale} vectors of earlier models (kept, never mixed in searches)`)
 }
 
 function printTags(ctx: CliContext, info: TagsInfo): void {
@@ -84,9 +102,12 @@ function printTags(ctx: CliContext, info: TagsInfo): void {
       const n = counts.get(`${category.name}\0${t}`)
       return n ? `${t} (${n})` : t
     })
-    ctx.out(`${category.name}${category.template ? ` ["${category.template}"]` : ''}: ${tags.join(', ')}`)
+    ctx.out(
+      `${category.name}${category.template ? ` ["${category.template}"]` : ''}: ${tags.join(', ')}`,
+    )
   }
-  if (!info.modelId) ctx.err('no CLIP model set: tags are computed by `vam run clip` once a model is set')
+  if (!info.modelId)
+    ctx.err('no CLIP model set: tags are computed by `vam run clip` once a model is set')
 }
 
 async function setTaxonomy(ctx: CliContext, taxonomy: Taxonomy): Promise<number> {
@@ -106,7 +127,8 @@ export const clipCommands: CliCommand[] = [
     summary: 'validate a CLIP model folder (ONNX encoders + tokenizer.json) and make it active',
     async run(ctx) {
       const dir = ctx.args.positionals[2]
-      if (!dir) throw new UsageError('which folder? e.g. `vam model set ~/models/clip-vit-base-patch32`')
+      if (!dir)
+        throw new UsageError('which folder? e.g. `vam model set ~/models/clip-vit-base-patch32`')
       printModel(ctx, await (await ctx.service()).search.setModel({ dir }))
       return 0
     },
@@ -127,11 +149,14 @@ export const clipCommands: CliCommand[] = [
     async run(ctx) {
       const query = ctx.args.positionals.slice(1).join(' ')
       if (!query) throw new UsageError('what to search for? e.g. `vam search "dog on a beach"`')
-      const input = parseInput<{ query: string; limit?: number; filter?: PhotoFilter }>(searchContract.text.input, {
-        query,
-        limit: numberOption(ctx.args, 'limit'),
-        filter: filterFromArgs(ctx),
-      })
+      const input = parseInput<{ query: string; limit?: number; filter?: PhotoFilter }>(
+        searchContract.text.input,
+        {
+          query,
+          limit: numberOption(ctx.args, 'limit'),
+          filter: filterFromArgs(ctx),
+        },
+      )
       printResult(ctx, await (await ctx.service()).search.text(input))
       return 0
     },
@@ -141,11 +166,14 @@ export const clipCommands: CliCommand[] = [
     usage: `vam similar ID [--limit N] [--json] ${FILTER_USAGE}`,
     summary: 'photos that look like photo ID ("more like this")',
     async run(ctx) {
-      const input = parseInput<{ photoId: number; limit?: number; filter?: PhotoFilter }>(searchContract.similar.input, {
-        photoId: Number(ctx.args.positionals[1]),
-        limit: numberOption(ctx.args, 'limit'),
-        filter: filterFromArgs(ctx),
-      })
+      const input = parseInput<{ photoId: number; limit?: number; filter?: PhotoFilter }>(
+        searchContract.similar.input,
+        {
+          photoId: Number(ctx.args.positionals[1]),
+          limit: numberOption(ctx.args, 'limit'),
+          filter: filterFromArgs(ctx),
+        },
+      )
       printResult(ctx, await (await ctx.service()).search.similar(input))
       return 0
     },
@@ -165,13 +193,20 @@ export const clipCommands: CliCommand[] = [
     summary: 'add tags to a category (created if new) and re-score stored photos',
     async run(ctx) {
       const [category, ...tags] = ctx.args.positionals.slice(2)
-      if (!category || tags.length === 0) throw new UsageError('expected a category and at least one tag')
+      if (!category || tags.length === 0)
+        throw new UsageError('expected a category and at least one tag')
       const taxonomy = await currentTaxonomy(ctx)
       const template = stringOption(ctx.args, 'template')
       const existing = taxonomy.categories.find((c) => c.name === category)
       const categories = existing
         ? taxonomy.categories.map((c) =>
-            c === existing ? { ...c, tags: [...new Set([...c.tags, ...tags])], ...(template ? { template } : {}) } : c,
+            c === existing
+              ? {
+                  ...c,
+                  tags: [...new Set([...c.tags, ...tags])],
+                  ...(template ? { template } : {}),
+                }
+              : c,
           )
         : [...taxonomy.categories, { name: category, tags, ...(template ? { template } : {}) }]
       return setTaxonomy(ctx, { ...taxonomy, categories })
@@ -194,7 +229,8 @@ export const clipCommands: CliCommand[] = [
   {
     name: 'tags set',
     usage: 'vam tags set FILE.json',
-    summary: 'replace the taxonomy with a JSON file ({template, minConfidence, categories: [{name, tags}]})',
+    summary:
+      'replace the taxonomy with a JSON file ({template, minConfidence, categories: [{name, tags}]})',
     async run(ctx) {
       const file = ctx.args.positionals[2]
       if (!file) throw new UsageError('expected a JSON file (see `vam tags --json` for the format)')

@@ -35,7 +35,10 @@ export async function setActiveModel(db: Database, dir: string): Promise<ClipMod
  * or null when it is empty. Cheap when nothing changed (a stat per file); a changed folder or
  * changed files are validated and hashed again, so the model_id always matches the bytes.
  */
-export async function resolveActiveModel(db: Database, clipModelDir: string): Promise<ClipModel | null> {
+export async function resolveActiveModel(
+  db: Database,
+  clipModelDir: string,
+): Promise<ClipModel | null> {
   if (!clipModelDir) return null
   const row = new ClipModelRepository(db).active()
   if (row && row.dir === path.resolve(clipModelDir)) {

@@ -46,7 +46,15 @@ export function promptVectorsFor(model: ClipModel, taxonomy: Taxonomy): Promise<
       const vectors = await (await textEncoderFor(model)).encode(prompts.map((p) => p.prompt))
       const data = new Float32Array(prompts.length * model.dim)
       vectors.forEach((v, i) => data.set(v, i * model.dim))
-      return { prompts, matrix: { dim: model.dim, count: prompts.length, data, ids: Int32Array.from(prompts.keys()) } }
+      return {
+        prompts,
+        matrix: {
+          dim: model.dim,
+          count: prompts.length,
+          data,
+          ids: Int32Array.from(prompts.keys()),
+        },
+      }
     })()
     cached.catch(() => promptCache.delete(key))
     // A handful of taxonomies at most; keep the newest few.
@@ -84,7 +92,12 @@ const REFRESH_MARGIN_MS = 60_000
 
 const indexes = new WeakMap<Database, LoadedIndex>()
 
-function withCount(index: LoadedIndex, count: number, version: number, loadedAt: string): LoadedIndex {
+function withCount(
+  index: LoadedIndex,
+  count: number,
+  version: number,
+  loadedAt: string,
+): LoadedIndex {
   const matrix: VectorMatrix = { ...index.matrix, count, ids: index.ids.subarray(0, count) }
   const scratch = index.scratch.length >= count ? index.scratch : new Float32Array(index.capacity)
   return { ...index, version, matrix, scratch, loadedAt }
@@ -111,7 +124,17 @@ function fullLoad(db: Database, model: ClipModel): LoadedIndex {
     // The same `data` object whatever the count: it keys the SIMD kernel.
     const matrix: VectorMatrix = { dim, count: r, data, ids: ids.subarray(0, r) }
     const rows = rowIndex(matrix)
-    return { modelId: model.modelId, version, matrix, rowOf: rows, rows, ids, capacity, loadedAt, scratch: new Float32Array(capacity) }
+    return {
+      modelId: model.modelId,
+      version,
+      matrix,
+      rowOf: rows,
+      rows,
+      ids,
+      capacity,
+      loadedAt,
+      scratch: new Float32Array(capacity),
+    }
   })()
 }
 
@@ -156,7 +179,8 @@ export function vectorIndexFor(db: Database, model: ClipModel): VectorIndex {
   const current = indexes.get(db)
   let index: LoadedIndex | null = null
   if (current && current.modelId === model.modelId && current.matrix.dim === model.dim) {
-    if (current.version === new ClipModelRepository(db).vectorsVersion(model.modelId)) return current
+    if (current.version === new ClipModelRepository(db).vectorsVersion(model.modelId))
+      return current
     index = refresh(db, current)
   }
   index ??= fullLoad(db, model)

@@ -14,7 +14,10 @@ export class ClipImageEncoder {
   ) {}
 
   static async load(model: VisualModelRef, threads: number): Promise<ClipImageEncoder> {
-    return new ClipImageEncoder(model, await openSession(path.join(model.dir, model.visual.file), threads))
+    return new ClipImageEncoder(
+      model,
+      await openSession(path.join(model.dir, model.visual.file), threads),
+    )
   }
 
   /** Floats in one image's tensor. */

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, type ClipImageSpec } from './preprocess'
-import { formatShape, inputsOf, openSession, outputsOf, type OrtSession, type TensorInfo } from './onnx'
+import {
+  formatShape,
+  inputsOf,
+  openSession,
+  outputsOf,
+  type OrtSession,
+  type TensorInfo,
+} from './onnx'
 
 /**
  * The CLIP model manager: finds the encoders, tokenizer and config in a model folder (the common
@@ -53,7 +60,11 @@ export interface ClipModel {
   readonly contextLength: number
   /** CLIP's learned temperature (100 for OpenAI/OpenCLIP); zero-shot tags use it in a softmax. */
   readonly logitScale: number
-  readonly tokenizer: { readonly file: string; readonly configFile: string | null; readonly padToken: string | null }
+  readonly tokenizer: {
+    readonly file: string
+    readonly configFile: string | null
+    readonly padToken: string | null
+  }
   readonly visual: VisualIo
   readonly textual: TextualIo
   readonly files: readonly ModelFile[]
@@ -136,8 +147,10 @@ function readJson(file: string, problems: string[], label: string): Json | null 
   return null
 }
 
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined)
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined
 /** 224, [224, 224] or {height: 224, width: 224} / {shortest_edge: 224} → 224. */
 function sizeOf(v: unknown): number | undefined {
   if (Array.isArray(v)) return num(v[0])
@@ -262,35 +275,54 @@ function checkConfigValues(c: ResolvedConfig, problems: string[]): void {
     problems.push(`embedding size ${c.embedDim}${where('embedDim')} is not a positive integer`)
   }
   if (c.imageSize !== undefined && !isInt(c.imageSize, 8, 4096)) {
-    problems.push(`image size ${c.imageSize}${where('imageSize')} must be an integer between 8 and 4096`)
+    problems.push(
+      `image size ${c.imageSize}${where('imageSize')} must be an integer between 8 and 4096`,
+    )
   }
   if (!isInt(c.contextLength, 3, 4096)) {
-    problems.push(`context length ${c.contextLength}${where('contextLength')} must be an integer ≥ 3`)
+    problems.push(
+      `context length ${c.contextLength}${where('contextLength')} must be an integer ≥ 3`,
+    )
   }
-  if (c.std.some((s) => !(s > 0))) problems.push(`std ${JSON.stringify(c.std)}${where('std')} must be > 0`)
+  if (c.std.some((s) => !(s > 0)))
+    problems.push(`std ${JSON.stringify(c.std)}${where('std')} must be > 0`)
   if (!(c.logitScale > 0)) problems.push(`logit scale ${c.logitScale} must be > 0`)
 }
 
 // --- tokenizer ------------------------------------------------------------------------------------
 
-function checkTokenizer(dir: string, file: string, problems: string[]): { padToken: string | null; configFile: string | null } {
+function checkTokenizer(
+  dir: string,
+  file: string,
+  problems: string[],
+): { padToken: string | null; configFile: string | null } {
   const json = readJson(path.join(dir, file), problems, file)
   const model = obj(json?.model)
   if (json && model?.type !== 'BPE') {
-    problems.push(`${file} is not a BPE tokenizer (model.type is ${JSON.stringify(model?.type ?? null)}); CLIP uses byte-level BPE`)
+    problems.push(
+      `${file} is not a BPE tokenizer (model.type is ${JSON.stringify(model?.type ?? null)}); CLIP uses byte-level BPE`,
+    )
   }
   const vocab = obj(model?.vocab)
   if (model && !vocab) problems.push(`${file} has no model.vocab`)
   for (const special of ['<|startoftext|>', '<|endoftext|>']) {
-    if (vocab && num(vocab[special]) === undefined) problems.push(`${file} has no ${special} token (not a CLIP tokenizer)`)
+    if (vocab && num(vocab[special]) === undefined)
+      problems.push(`${file} has no ${special} token (not a CLIP tokenizer)`)
   }
   const configFile = rel(path.join(path.dirname(file), 'tokenizer_config.json'))
   if (!existsSync(path.join(dir, configFile))) return { padToken: null, configFile: null }
   const config = readJson(path.join(dir, configFile), problems, configFile)
   const pad = config?.pad_token
-  const padToken = typeof pad === 'string' ? pad : typeof obj(pad)?.content === 'string' ? (obj(pad)?.content as string) : null
+  const padToken =
+    typeof pad === 'string'
+      ? pad
+      : typeof obj(pad)?.content === 'string'
+        ? (obj(pad)?.content as string)
+        : null
   if (padToken !== null && vocab && num(vocab[padToken]) === undefined) {
-    problems.push(`${configFile} names pad token ${JSON.stringify(padToken)}, which is not in ${file}'s vocabulary`)
+    problems.push(
+      `${configFile} names pad token ${JSON.stringify(padToken)}, which is not in ${file}'s vocabulary`,
+    )
   }
   return { padToken, configFile }
 }
@@ -312,7 +344,11 @@ function textFileProblem(dir: string, file: string): string | null {
   return `${file} is a text file, not an ONNX model (it starts with ${JSON.stringify(text.slice(0, 40))})`
 }
 
-async function openChecked(dir: string, file: string, problems: string[]): Promise<OrtSession | null> {
+async function openChecked(
+  dir: string,
+  file: string,
+  problems: string[],
+): Promise<OrtSession | null> {
   const textProblem = textFileProblem(dir, file)
   if (textProblem) {
     problems.push(textProblem)
@@ -327,7 +363,8 @@ async function openChecked(dir: string, file: string, problems: string[]): Promi
   }
 }
 
-const numericDim = (d: number | string | undefined): number | null => (typeof d === 'number' && d > 0 ? d : null)
+const numericDim = (d: number | string | undefined): number | null =>
+  typeof d === 'number' && d > 0 ? d : null
 const describe = (t: TensorInfo) => `${t.name} ${t.type}${formatShape(t.shape)}`
 
 function pickOutput(outputs: TensorInfo[], preferred: readonly string[]): TensorInfo | undefined {
@@ -365,16 +402,22 @@ function checkVisual(
     const channels = numericDim(input.shape[1])
     const h = numericDim(input.shape[2])
     const w = numericDim(input.shape[3])
-    if (channels !== null && channels !== 3) fail(`${file} input ${describe(input)} must have 3 channels (NCHW), not ${channels}`)
-    if (h !== null && w !== null && h !== w) fail(`${file} input ${describe(input)} is not square (${h}×${w})`)
+    if (channels !== null && channels !== 3)
+      fail(`${file} input ${describe(input)} must have 3 channels (NCHW), not ${channels}`)
+    if (h !== null && w !== null && h !== w)
+      fail(`${file} input ${describe(input)} is not square (${h}×${w})`)
     const size = h ?? w
     if (size !== null && config.imageSize !== undefined && size !== config.imageSize) {
-      fail(`${file} input ${describe(input)} takes ${size}×${size} images but the config says image size ${config.imageSize} (${config.sources.imageSize})`)
+      fail(
+        `${file} input ${describe(input)} takes ${size}×${size} images but the config says image size ${config.imageSize} (${config.sources.imageSize})`,
+      )
     }
   }
   const output = pickOutput(outputs, VISUAL_OUTPUT_NAMES)
   if (!output) {
-    fail(`${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`)
+    fail(
+      `${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`,
+    )
     return null
   }
   if (output.type !== 'float32' || output.shape.length !== 2) {
@@ -382,7 +425,9 @@ function checkVisual(
   }
   const dim = numericDim(output.shape[1])
   if (dim !== null && config.embedDim !== undefined && dim !== config.embedDim) {
-    fail(`${file} output ${describe(output)} gives ${dim} values per image but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`)
+    fail(
+      `${file} output ${describe(output)} gives ${dim} values per image but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`,
+    )
   }
   if (!ok) return null
   return {
@@ -414,21 +459,29 @@ function checkTextual(
   }
   const mask = inputs.find((i) => i.name === 'attention_mask') ?? null
   for (const extra of inputs.filter((i) => i !== ids && i !== mask)) {
-    fail(`${file} has an input we cannot feed: ${describe(extra)} (expected input_ids and optionally attention_mask)`)
+    fail(
+      `${file} has an input we cannot feed: ${describe(extra)} (expected input_ids and optionally attention_mask)`,
+    )
   }
-  if (ids.type !== 'int64' && ids.type !== 'int32') fail(`${file} input ${describe(ids)} must be int64 or int32 token ids`)
+  if (ids.type !== 'int64' && ids.type !== 'int32')
+    fail(`${file} input ${describe(ids)} must be int64 or int32 token ids`)
   if (ids.shape.length !== 2) {
     fail(`${file} input ${describe(ids)} must have rank 2 [batch, ${config.contextLength}]`)
   } else {
     const length = numericDim(ids.shape[1])
     if (length !== null && length !== config.contextLength) {
-      fail(`${file} input ${describe(ids)} takes ${length} tokens but the config says context length ${config.contextLength} (${config.sources.contextLength ?? 'default'})`)
+      fail(
+        `${file} input ${describe(ids)} takes ${length} tokens but the config says context length ${config.contextLength} (${config.sources.contextLength ?? 'default'})`,
+      )
     }
   }
-  if (mask && mask.type !== ids.type) fail(`${file} input ${describe(mask)} must have the type of ${ids.name} (${ids.type})`)
+  if (mask && mask.type !== ids.type)
+    fail(`${file} input ${describe(mask)} must have the type of ${ids.name} (${ids.type})`)
   const output = pickOutput(outputs, TEXTUAL_OUTPUT_NAMES)
   if (!output) {
-    fail(`${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`)
+    fail(
+      `${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`,
+    )
     return null
   }
   if (output.type !== 'float32' || output.shape.length !== 2) {
@@ -436,7 +489,9 @@ function checkTextual(
   }
   const dim = numericDim(output.shape[1])
   if (dim !== null && config.embedDim !== undefined && dim !== config.embedDim) {
-    fail(`${file} output ${describe(output)} gives ${dim} values per text but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`)
+    fail(
+      `${file} output ${describe(output)} gives ${dim} values per text but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`,
+    )
   }
   if (!ok) return null
   return {
@@ -476,7 +531,9 @@ export async function hashModelFiles(dir: string, files: readonly ModelFile[]): 
   const hash = createHash('sha256')
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     hash.update(`${file.path}\0${file.bytes}\0`)
-    for await (const chunk of createReadStream(path.join(dir, file.path), { highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream(path.join(dir, file.path), {
+      highWaterMark: 1 << 20,
+    })) {
       hash.update(chunk as Buffer)
     }
   }
@@ -485,7 +542,13 @@ export async function hashModelFiles(dir: string, files: readonly ModelFile[]): 
 
 /** `ViT-B-32__openai` → `vit-b-32-openai`. */
 export function slugOf(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'clip'
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'clip'
+  )
 }
 
 /** True when the files on disk still match what was hashed (size and mtime): no rehash needed. */
@@ -514,8 +577,10 @@ export async function inspectModel(dirInput: string): Promise<ClipModel> {
   const visualFile = firstExisting(dir, VISUAL_CANDIDATES)
   const textualFile = firstExisting(dir, TEXTUAL_CANDIDATES)
   const tokenizerFile = firstExisting(dir, TOKENIZER_CANDIDATES)
-  if (!visualFile) problems.push(`no image encoder: expected one of ${VISUAL_CANDIDATES.join(', ')}`)
-  if (!textualFile) problems.push(`no text encoder: expected one of ${TEXTUAL_CANDIDATES.join(', ')}`)
+  if (!visualFile)
+    problems.push(`no image encoder: expected one of ${VISUAL_CANDIDATES.join(', ')}`)
+  if (!textualFile)
+    problems.push(`no text encoder: expected one of ${TEXTUAL_CANDIDATES.join(', ')}`)
   if (!tokenizerFile) problems.push(`no tokenizer: expected ${TOKENIZER_CANDIDATES.join(' or ')}`)
   const config = resolveConfig(dir, problems)
   const tokenizer = tokenizerFile ? checkTokenizer(dir, tokenizerFile, problems) : null
@@ -523,19 +588,37 @@ export async function inspectModel(dirInput: string): Promise<ClipModel> {
   const visualSession = visualFile ? await openChecked(dir, visualFile, problems) : null
   const textualSession = textualFile ? await openChecked(dir, textualFile, problems) : null
   try {
-    const visual = visualFile && visualSession ? checkVisual(visualFile, visualSession, config, problems) : null
+    const visual =
+      visualFile && visualSession ? checkVisual(visualFile, visualSession, config, problems) : null
     const textual =
-      textualFile && textualSession ? checkTextual(textualFile, textualSession, config, problems) : null
-    if (visual && textual && visual.dim !== null && textual.dim !== null && visual.dim !== textual.dim) {
+      textualFile && textualSession
+        ? checkTextual(textualFile, textualSession, config, problems)
+        : null
+    if (
+      visual &&
+      textual &&
+      visual.dim !== null &&
+      textual.dim !== null &&
+      visual.dim !== textual.dim
+    ) {
       problems.push(
         `the encoders disagree: ${visualFile} gives ${visual.dim}-d vectors, ${textualFile} gives ${textual.dim}-d (images and texts must share one space)`,
       )
     }
     const dim = config.embedDim ?? visual?.dim ?? textual?.dim ?? null
     const imageSize = config.imageSize ?? visual?.size ?? null
-    if (visual && textual && dim === null) problems.push('embedding size unknown: set "embedDim" in clip-config.json')
-    if (visual && imageSize === null) problems.push('image size unknown: set "imageSize" in clip-config.json')
-    if (problems.length > 0 || !visual || !textual || !tokenizer || dim === null || imageSize === null) {
+    if (visual && textual && dim === null)
+      problems.push('embedding size unknown: set "embedDim" in clip-config.json')
+    if (visual && imageSize === null)
+      problems.push('image size unknown: set "imageSize" in clip-config.json')
+    if (
+      problems.length > 0 ||
+      !visual ||
+      !textual ||
+      !tokenizer ||
+      dim === null ||
+      imageSize === null
+    ) {
       throw new ModelError(dir, problems.length > 0 ? problems : ['incomplete model'])
     }
     const files: ModelFile[] = [
@@ -557,7 +640,11 @@ export async function inspectModel(dirInput: string): Promise<ClipModel> {
       image: { size: imageSize, mean: config.mean, std: config.std },
       contextLength: config.contextLength,
       logitScale: config.logitScale,
-      tokenizer: { file: tokenizerFile as string, configFile: tokenizer.configFile, padToken: tokenizer.padToken },
+      tokenizer: {
+        file: tokenizerFile as string,
+        configFile: tokenizer.configFile,
+        padToken: tokenizer.padToken,
+      },
       visual: visual.io,
       textual: textual.io,
       files,

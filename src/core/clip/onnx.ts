@@ -10,7 +10,9 @@ let ortModule: Promise<OrtModule> | undefined
  * that actually encode should pay for mapping the native runtime (~40 MB) into the process.
  */
 export function loadOrt(): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-node').then((m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule)
+  ortModule ??= import('onnxruntime-node').then(
+    (m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule,
+  )
   return ortModule
 }
 

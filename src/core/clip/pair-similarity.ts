@@ -8,7 +8,10 @@ import { EmbeddingRepository } from '../catalog/repositories/embedding.repositor
  * different photos of the same beach close together. Null for a pair when there is no active
  * model or either photo has no vector yet.
  */
-export function clipPairSimilarities(db: Database, pairs: readonly (readonly [number, number])[]): (number | null)[] {
+export function clipPairSimilarities(
+  db: Database,
+  pairs: readonly (readonly [number, number])[],
+): (number | null)[] {
   const active = new ClipModelRepository(db).active()
   if (!active) return pairs.map(() => null)
   const embeddings = new EmbeddingRepository(db)

@@ -14,22 +14,38 @@ export interface ClipImageSpec {
 }
 
 /** OpenAI CLIP's normalisation constants (also used by most OpenCLIP checkpoints). */
-export const OPENAI_CLIP_MEAN: readonly [number, number, number] = [0.48145466, 0.4578275, 0.40821073]
-export const OPENAI_CLIP_STD: readonly [number, number, number] = [0.26862954, 0.26130258, 0.27577711]
+export const OPENAI_CLIP_MEAN: readonly [number, number, number] = [
+  0.48145466, 0.4578275, 0.40821073,
+]
+export const OPENAI_CLIP_STD: readonly [number, number, number] = [
+  0.26862954, 0.26130258, 0.27577711,
+]
 
 /**
  * Size after scaling so the shortest side is `size` (aspect kept), rounded like Hugging Face's
  * CLIPImageProcessor (the long side is truncated, never below `size`).
  */
-export function shortestSideSize(width: number, height: number, size: number): { width: number; height: number } {
+export function shortestSideSize(
+  width: number,
+  height: number,
+  size: number,
+): { width: number; height: number } {
   if (width <= 0 || height <= 0) throw new Error(`image has no pixels (${width}×${height})`)
-  if (width <= height) return { width: size, height: Math.max(size, Math.floor((height * size) / width)) }
+  if (width <= height)
+    return { width: size, height: Math.max(size, Math.floor((height * size) / width)) }
   return { width: Math.max(size, Math.floor((width * size) / height)), height: size }
 }
 
 /** Top-left corner of the centred `size`×`size` crop of a `width`×`height` image. */
-export function centreCrop(width: number, height: number, size: number): { left: number; top: number } {
-  return { left: Math.max(0, Math.round((width - size) / 2)), top: Math.max(0, Math.round((height - size) / 2)) }
+export function centreCrop(
+  width: number,
+  height: number,
+  size: number,
+): { left: number; top: number } {
+  return {
+    left: Math.max(0, Math.round((width - size) / 2)),
+    top: Math.max(0, Math.round((height - size) / 2)),
+  }
 }
 
 /**

@@ -22,8 +22,13 @@
 interface WasmApi {
   validate(bytes: Uint8Array): boolean
   Module: new (bytes: Uint8Array) => WasmModule
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> }
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer }
+  Instance: new (
+    module: WasmModule,
+    imports: object,
+  ) => { readonly exports: Record<string, unknown> }
+  Memory: new (descriptor: { initial: number; maximum?: number }) => {
+    readonly buffer: ArrayBuffer
+  }
 }
 type WasmModule = { readonly __wasmModule?: never }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
@@ -104,6 +109,8 @@ function scoreBody(): number[] {
     ...f32x4add,
     ...set(acc),
   ])
+  // One instruction group per line reads like the WAT above; keep prettier from splitting it.
+  // prettier-ignore
   const code = [
     ...block,
     ...loop,
@@ -148,6 +155,7 @@ function scoreBody(): number[] {
 }
 
 function moduleBytes(): Uint8Array {
+  // prettier-ignore
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])]])),

@@ -63,7 +63,15 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
     {
       name: 'light',
       template: 'a photo in {tag}',
-      tags: ['daylight', 'golden hour', 'sunset light', 'night', 'overcast light', 'indoor light', 'fog'],
+      tags: [
+        'daylight',
+        'golden hour',
+        'sunset light',
+        'night',
+        'overcast light',
+        'indoor light',
+        'fog',
+      ],
     },
   ],
 }
@@ -145,16 +153,24 @@ export function tagImages(
   minConfidence: number,
   logitScale: number,
 ): { id: number; tags: PhotoTagDto[] }[] {
-  if (promptMatrix.count !== prompts.length) throw new Error('one prompt vector per prompt expected')
+  if (promptMatrix.count !== prompts.length)
+    throw new Error('one prompt vector per prompt expected')
   const sims = prompts.map(() => new Float32Array(images.count))
   prompts.forEach((_, p) => {
-    scoreRows(images, promptMatrix.data.subarray(p * promptMatrix.dim, (p + 1) * promptMatrix.dim), sims[p] as Float32Array)
+    scoreRows(
+      images,
+      promptMatrix.data.subarray(p * promptMatrix.dim, (p + 1) * promptMatrix.dim),
+      sims[p] as Float32Array,
+    )
   })
   const column = new Float32Array(prompts.length)
   const out: { id: number; tags: PhotoTagDto[] }[] = []
   for (let r = 0; r < images.count; r++) {
     for (let p = 0; p < prompts.length; p++) column[p] = (sims[p] as Float32Array)[r] as number
-    out.push({ id: images.ids[r] as number, tags: tagsFromSimilarities(column, prompts, minConfidence, logitScale) })
+    out.push({
+      id: images.ids[r] as number,
+      tags: tagsFromSimilarities(column, prompts, minConfidence, logitScale),
+    })
   }
   return out
 }

@@ -72,7 +72,13 @@ export class ClipTokenizer {
     // Padding: the tokenizer config's pad token (Hugging Face and OpenCLIP exports use
     // <|endoftext|>), else 0 as OpenAI's clip.tokenize pads. CLIP pools at the first EOT either way.
     const pad = padToken ? idOf(padToken) : 0
-    return new ClipTokenizer(tokenizer, contextLength, idOf('<|startoftext|>'), idOf('<|endoftext|>'), pad)
+    return new ClipTokenizer(
+      tokenizer,
+      contextLength,
+      idOf('<|startoftext|>'),
+      idOf('<|endoftext|>'),
+      pad,
+    )
   }
 
   /** BPE tokens of `text` without SOT/EOT. */
@@ -135,14 +141,22 @@ export class ClipTextEncoder {
     const dims = [batch.count, batch.contextLength]
     const tensor = (values: Int32Array) =>
       textual.inputType === 'int64'
-        ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+        ? new ort.Tensor(
+            'int64',
+            BigInt64Array.from(values, (v) => BigInt(v)),
+            dims,
+          )
         : new ort.Tensor('int32', values, dims)
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { [textual.input]: tensor(batch.ids) }
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      [textual.input]: tensor(batch.ids),
+    }
     if (textual.attentionMask) feeds[textual.attentionMask] = tensor(batch.mask)
     const result = await this.session.run(feeds, [textual.output])
     const output = result[textual.output]
     if (!output || output.dims.length !== 2 || output.dims[1] !== dim) {
-      throw new Error(`text encoder returned ${output ? `[${output.dims.join(',')}]` : 'nothing'}, expected [${batch.count},${dim}]`)
+      throw new Error(
+        `text encoder returned ${output ? `[${output.dims.join(',')}]` : 'nothing'}, expected [${batch.count},${dim}]`,
+      )
     }
     const data = output.data as Float32Array
     return texts.map((_, row) => l2Normalise(data.slice(row * dim, (row + 1) * dim)))

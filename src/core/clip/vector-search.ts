@@ -39,7 +39,10 @@ const kernels = new WeakMap<Float32Array, DotKernel>()
  * SIMD kernel attached when possible, else a plain Float32Array. Fill `data`, then build the
  * VectorMatrix with this same `data` object (a `count` below the capacity is fine).
  */
-export function allocateMatrix(capacity: number, dim: number): { data: Float32Array; ids: Int32Array } {
+export function allocateMatrix(
+  capacity: number,
+  dim: number,
+): { data: Float32Array; ids: Int32Array } {
   const kernel = allocateDotKernel(capacity, dim)
   const data = kernel ? kernel.matrix : new Float32Array(capacity * dim)
   if (kernel) kernels.set(data, kernel)
@@ -47,7 +50,10 @@ export function allocateMatrix(capacity: number, dim: number): { data: Float32Ar
 }
 
 /** Builds a matrix from rows (copies); every row must have `dim` values. */
-export function matrixFromRows(dim: number, rows: readonly { id: number; vector: Float32Array }[]): VectorMatrix {
+export function matrixFromRows(
+  dim: number,
+  rows: readonly { id: number; vector: Float32Array }[],
+): VectorMatrix {
   const { data, ids } = allocateMatrix(rows.length, dim)
   rows.forEach((row, r) => {
     if (row.vector.length !== dim) {
@@ -81,22 +87,33 @@ function dotRow(data: Float32Array, base: number, q: Float32Array, dim: number):
  * Scores of every row (or only `rows`) against `query` into `out` (indexed by row): the SIMD
  * kernel when the matrix has one, else scalar JS.
  */
-export function scoreRows(m: VectorMatrix, query: Float32Array, out: Float32Array, rows?: Int32Array): void {
+export function scoreRows(
+  m: VectorMatrix,
+  query: Float32Array,
+  out: Float32Array,
+  rows?: Int32Array,
+): void {
   const scores = kernelScores(m, query, rows)
   if (!scores) {
     scoreRowsJs(m, query, out, rows)
   } else if (rows) {
-    for (let k = 0; k < rows.length; k++) out[rows[k] as number] = scores[rows[k] as number] as number
+    for (let k = 0; k < rows.length; k++)
+      out[rows[k] as number] = scores[rows[k] as number] as number
   } else {
     out.set(scores.subarray(0, m.count))
   }
 }
 
 /** Runs the SIMD kernel if the matrix has one; returns its score buffer (indexed by row), or null. */
-function kernelScores(m: VectorMatrix, query: Float32Array, rows?: Int32Array): Float32Array | null {
+function kernelScores(
+  m: VectorMatrix,
+  query: Float32Array,
+  rows?: Int32Array,
+): Float32Array | null {
   const kernel = kernels.get(m.data)
   if (!kernel) return null
-  if (query.length !== m.dim) throw new Error(`query has ${query.length} values, vectors have ${m.dim}`)
+  if (query.length !== m.dim)
+    throw new Error(`query has ${query.length} values, vectors have ${m.dim}`)
   kernel.score(query, m.count, rows)
   return kernel.scores
 }
@@ -194,7 +211,8 @@ export class TopK {
   /** Best first. */
   sorted(): { row: number; score: number }[] {
     const out: { row: number; score: number }[] = []
-    for (let i = 0; i < this.size; i++) out.push({ row: this.rows[i] as number, score: this.scores[i] as number })
+    for (let i = 0; i < this.size; i++)
+      out.push({ row: this.rows[i] as number, score: this.scores[i] as number })
     return out.sort((a, b) => b.score - a.score || a.row - b.row)
   }
 
@@ -259,11 +277,18 @@ export interface SearchOptions {
 }
 
 /** The `k` rows most similar to `query` (unit length), best first, as photo ids with scores. */
-export function searchTopK(m: VectorMatrix, query: Float32Array, options: SearchOptions): ScoredId[] {
+export function searchTopK(
+  m: VectorMatrix,
+  query: Float32Array,
+  options: SearchOptions,
+): ScoredId[] {
   // The kernel's own score buffer when there is one (no copy), else the scratch buffer.
   let scores = kernelScores(m, query, options.allowedRows)
   if (!scores) {
-    scores = options.scratch && options.scratch.length >= m.count ? options.scratch : new Float32Array(m.count)
+    scores =
+      options.scratch && options.scratch.length >= m.count
+        ? options.scratch
+        : new Float32Array(m.count)
     scoreRowsJs(m, query, scores, options.allowedRows)
   }
   const exclude = new Set(options.excludeRows ?? [])

@@ -10,7 +10,12 @@ import type {
 } from '../../shared/contract/search'
 import { strictAssert } from '../../shared/assert'
 import { requireActiveModel, resolveActiveModel, setActiveModel } from '../clip/active-model'
-import { promptVectorsFor, textEncoderFor, vectorIndexFor, type VectorIndex } from '../clip/clip-cache'
+import {
+  promptVectorsFor,
+  textEncoderFor,
+  vectorIndexFor,
+  type VectorIndex,
+} from '../clip/clip-cache'
 import type { ClipModel } from '../clip/model-manager'
 import { DEFAULT_TAXONOMY, tagImages } from '../clip/tags'
 import { rowVector, rowsOf, searchTopK } from '../clip/vector-search'
@@ -38,7 +43,10 @@ function rank(
   const { db } = engine.catalog
   const t0 = performance.now()
   const allowedRows = hasFilter(options.filter)
-    ? rowsOf(index.rowOf, new EmbeddingRepository(db).photoIdsMatching(index.modelId, options.filter))
+    ? rowsOf(
+        index.rowOf,
+        new EmbeddingRepository(db).photoIdsMatching(index.modelId, options.filter),
+      )
     : undefined
   const exclude = options.excludeId !== undefined ? index.rowOf.get(options.excludeId) : undefined
   const top = searchTopK(index.matrix, query, {
@@ -111,11 +119,22 @@ async function retag(engine: Engine, model: ClipModel, taxonomy: Taxonomy): Prom
   const prompts = await promptVectorsFor(model, taxonomy)
   const { matrix } = vectorIndexFor(db, model)
   // All scores in one go (one kernel pass per prompt), then written in chunks.
-  const tagged = tagImages(matrix, prompts.matrix, prompts.prompts, taxonomy.minConfidence, model.logitScale)
+  const tagged = tagImages(
+    matrix,
+    prompts.matrix,
+    prompts.prompts,
+    taxonomy.minConfidence,
+    model.logitScale,
+  )
   tags.clearModel(model.modelId)
   for (let start = 0; start < tagged.length; start += RETAG_CHUNK) {
     const chunk = tagged.slice(start, start + RETAG_CHUNK)
-    db.transaction(() => tags.replaceForPhotos(model.modelId, chunk.map((t) => ({ photoId: t.id, tags: t.tags }))))()
+    db.transaction(() =>
+      tags.replaceForPhotos(
+        model.modelId,
+        chunk.map((t) => ({ photoId: t.id, tags: t.tags })),
+      ),
+    )()
     // Let the host serve other calls between chunks.
     await new Promise((resolve) => setImmediate(resolve))
   }
@@ -139,7 +158,9 @@ export function createSearchService(engine: Engine): ServiceImpl<typeof searchCo
       const index = vectorIndexFor(db, model)
       const row = index.rowOf.get(photoId)
       if (row === undefined) {
-        throw new Error(`photo ${photoId} has no ${model.name} vector yet: run \`vam run clip\` first`)
+        throw new Error(
+          `photo ${photoId} has no ${model.name} vector yet: run \`vam run clip\` first`,
+        )
       }
       // A copy: the scratch scores and a reload must not alias the query.
       const query = rowVector(index.matrix, row).slice()

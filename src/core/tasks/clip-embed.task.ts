@@ -22,8 +22,18 @@ export interface ClipEmbedInput {
 }
 
 export type ClipEmbedResult =
-  | { readonly photoId: number; readonly ok: true; readonly vector: Float32Array; readonly source: 'preview' | 'original' }
-  | { readonly photoId: number; readonly ok: false; readonly code: ItemErrorCode; readonly message: string }
+  | {
+      readonly photoId: number
+      readonly ok: true
+      readonly vector: Float32Array
+      readonly source: 'preview' | 'original'
+    }
+  | {
+      readonly photoId: number
+      readonly ok: false
+      readonly code: ItemErrorCode
+      readonly message: string
+    }
 
 export interface ClipEmbedOutput {
   readonly results: readonly ClipEmbedResult[]
@@ -64,7 +74,8 @@ function encoderFor(model: VisualModelRef, threads: number): Promise<ClipImageEn
  */
 export async function clipEmbedTask(input: ClipEmbedInput): Promise<ClipEmbedOutput> {
   configureSharpForWorker()
-  if (FAULT_EXIT_ON && input.items.some((item) => item.path.includes(FAULT_EXIT_ON))) process.exit(70)
+  if (FAULT_EXIT_ON && input.items.some((item) => item.path.includes(FAULT_EXIT_ON)))
+    process.exit(70)
   const encoder = await encoderFor(input.model, input.threads)
   const size = encoder.tensorSize
   const pixels = new Float32Array(input.items.length * size)
@@ -84,7 +95,12 @@ export async function clipEmbedTask(input: ClipEmbedInput): Promise<ClipEmbedOut
         }
       }
       if (source === 'original') {
-        await clipTensorFromOriginal({ path: item.path, format: item.format }, input.model.image, pixels, offset)
+        await clipTensorFromOriginal(
+          { path: item.path, format: item.format },
+          input.model.image,
+          pixels,
+          offset,
+        )
       }
       decoded.push({ photoId: item.photoId, source })
     } catch (error) {
@@ -97,7 +113,10 @@ export async function clipEmbedTask(input: ClipEmbedInput): Promise<ClipEmbedOut
     }
   }
   const t1 = performance.now()
-  const vectors = decoded.length > 0 ? await encoder.encode(pixels.subarray(0, decoded.length * size), decoded.length) : []
+  const vectors =
+    decoded.length > 0
+      ? await encoder.encode(pixels.subarray(0, decoded.length * size), decoded.length)
+      : []
   const t2 = performance.now()
   const results: ClipEmbedResult[] = decoded.map((d, k) => ({
     photoId: d.photoId,

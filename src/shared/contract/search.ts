@@ -12,7 +12,11 @@ const Limit = z.number().int().min(1).max(1000)
  */
 export const TaxonomySchema = z.object({
   /** Prompt template; `{tag}` is replaced by the tag. */
-  template: z.string().min(1).max(200).regex(/\{tag\}/, 'the template must contain {tag}'),
+  template: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/\{tag\}/, 'the template must contain {tag}'),
   /** Tags whose probability within their category is below this are not stored. */
   minConfidence: z.number().min(0).max(1),
   categories: z
@@ -20,7 +24,12 @@ export const TaxonomySchema = z.object({
       z.object({
         name: z.string().min(1).max(40),
         /** Overrides the taxonomy's template for this category. */
-        template: z.string().min(1).max(200).regex(/\{tag\}/).optional(),
+        template: z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(/\{tag\}/)
+          .optional(),
         tags: z.array(z.string().min(1).max(80)).min(1).max(200),
       }),
     )
@@ -88,7 +97,11 @@ export interface TagsInfo {
   readonly taxonomy: Taxonomy
   readonly modelId: string | null
   /** Photos per tag for the active model. */
-  readonly counts: readonly { readonly tag: string; readonly category: string; readonly count: number }[]
+  readonly counts: readonly {
+    readonly tag: string
+    readonly category: string
+    readonly count: number
+  }[]
 }
 
 const SearchOptions = {

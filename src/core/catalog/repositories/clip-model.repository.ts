@@ -25,7 +25,14 @@ export class ClipModelRepository {
          ON CONFLICT(model_id) DO UPDATE SET name = excluded.name, dir = excluded.dir,
            dim = excluded.dim, info = excluded.info`,
       )
-      .run({ modelId: model.modelId, name: model.name, dir: model.dir, dim: model.dim, info: JSON.stringify(model), at })
+      .run({
+        modelId: model.modelId,
+        name: model.name,
+        dir: model.dir,
+        dim: model.dim,
+        info: JSON.stringify(model),
+        at,
+      })
   }
 
   /** Makes `modelId` the only active model (the others' vectors stay, keyed by their id). */
@@ -37,11 +44,13 @@ export class ClipModelRepository {
   }
 
   active(): ClipModelRow | undefined {
-    return this.db.prepare('SELECT * FROM clip_models WHERE active = 1').get() as ClipModelRow | undefined
+    return this.db.prepare('SELECT * FROM clip_models WHERE active = 1').get() as
+      ClipModelRow | undefined
   }
 
   get(modelId: string): ClipModelRow | undefined {
-    return this.db.prepare('SELECT * FROM clip_models WHERE model_id = ?').get(modelId) as ClipModelRow | undefined
+    return this.db.prepare('SELECT * FROM clip_models WHERE model_id = ?').get(modelId) as
+      ClipModelRow | undefined
   }
 
   list(): ClipModelRow[] {
@@ -50,9 +59,9 @@ export class ClipModelRepository {
 
   /** Changes on every vector write/delete of the model (triggers in migration 0004). */
   vectorsVersion(modelId: string): number {
-    const row = this.db.prepare('SELECT vectors_version AS v FROM clip_models WHERE model_id = ?').get(modelId) as
-      | { v: number }
-      | undefined
+    const row = this.db
+      .prepare('SELECT vectors_version AS v FROM clip_models WHERE model_id = ?')
+      .get(modelId) as { v: number } | undefined
     return row?.v ?? -1
   }
 }

@@ -26,7 +26,11 @@ export class EmbeddingRepository {
   constructor(private readonly db: Database) {}
 
   /** Writes vectors (replacing a photo's earlier vector of the same model). Call inside a batch transaction. */
-  upsertMany(modelId: string, rows: readonly { photoId: number; vector: Float32Array }[], at = new Date().toISOString()): void {
+  upsertMany(
+    modelId: string,
+    rows: readonly { photoId: number; vector: Float32Array }[],
+    at = new Date().toISOString(),
+  ): void {
     const stmt = this.db.prepare(
       `INSERT INTO embeddings (photo_id, model_id, vector, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(photo_id, model_id) DO UPDATE SET vector = excluded.vector, created_at = excluded.created_at`,
@@ -42,12 +46,20 @@ export class EmbeddingRepository {
   }
 
   countForModel(modelId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as { n: number }).n
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as {
+        n: number
+      }
+    ).n
   }
 
   /** Vectors of every other model (kept, never searched with this one). */
   countStale(activeModelId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id <> ?').get(activeModelId) as { n: number }).n
+    return (
+      this.db
+        .prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id <> ?')
+        .get(activeModelId) as { n: number }
+    ).n
   }
 
   /** Every vector of a model in photo-id order, streamed (100k × 2 KB never sits in one array of Buffers). */
@@ -69,7 +81,10 @@ export class EmbeddingRepository {
   }
 
   /** Vectors of a model written (inserted or replaced) at or after `since` (ISO time). */
-  *changedSince(modelId: string, since: string): IterableIterator<{ photo_id: number; vector: Buffer }> {
+  *changedSince(
+    modelId: string,
+    since: string,
+  ): IterableIterator<{ photo_id: number; vector: Buffer }> {
     yield* this.db
       .prepare('SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND created_at >= ?')
       .iterate(modelId, since) as IterableIterator<{ photo_id: number; vector: Buffer }>

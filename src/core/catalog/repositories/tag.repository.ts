@@ -10,7 +10,10 @@ export class TagRepository {
   constructor(private readonly db: Database) {}
 
   /** Replaces the tags of these photos for the model. Call inside a batch transaction. */
-  replaceForPhotos(modelId: string, items: readonly { photoId: number; tags: readonly PhotoTagDto[] }[]): void {
+  replaceForPhotos(
+    modelId: string,
+    items: readonly { photoId: number; tags: readonly PhotoTagDto[] }[],
+  ): void {
     const clear = this.db.prepare('DELETE FROM tags WHERE photo_id = ? AND model_id = ?')
     const insert = this.db.prepare(
       'INSERT INTO tags (photo_id, model_id, category, tag, confidence) VALUES (?, ?, ?, ?, ?)',

@@ -5,7 +5,10 @@ import { promptVectorsFor, type PromptVectors } from '../../clip/clip-cache'
 import type { VisualModelRef } from '../../clip/image-encoder'
 import type { ClipModel } from '../../clip/model-manager'
 import { matrixFromRows } from '../../clip/vector-search'
-import { EmbeddingRepository, type PendingPhoto } from '../../catalog/repositories/embedding.repository'
+import {
+  EmbeddingRepository,
+  type PendingPhoto,
+} from '../../catalog/repositories/embedding.repository'
 import { ItemErrorRepository } from '../../catalog/repositories/item-error.repository'
 import { TagRepository } from '../../catalog/repositories/tag.repository'
 import { thumbnailFileFor } from '../../media/thumbnail-files'
@@ -43,7 +46,10 @@ export const clipHandler: JobHandler<'clip'> = {
     const model = await requireActiveModel(ctx.db, ctx.settings.clipModelDir)
     const embeddings = new EmbeddingRepository(ctx.db)
     const force = ctx.params.force === true
-    ctx.log('info', `model ${model.name} (${model.modelId}), ${model.dim}-d, ${model.image.size} px`)
+    ctx.log(
+      'info',
+      `model ${model.name} (${model.modelId}), ${model.dim}-d, ${model.image.size} px`,
+    )
     if (ctx.resumeCursor === null) {
       const { eligible, embedded } = embeddings.coverage(model.modelId)
       ctx.setTotal(eligible)
@@ -55,7 +61,10 @@ export const clipHandler: JobHandler<'clip'> = {
 }
 
 /** Prompt vectors for tagging; without them vectors are still stored (tags can be redone later). */
-async function loadPrompts(ctx: JobContext<'clip'>, model: ClipModel): Promise<PromptVectors | null> {
+async function loadPrompts(
+  ctx: JobContext<'clip'>,
+  model: ClipModel,
+): Promise<PromptVectors | null> {
   const taxonomy = new TagRepository(ctx.db).taxonomy() ?? DEFAULT_TAXONOMY
   if (taxonomy.categories.length === 0) return null
   try {
@@ -138,7 +147,13 @@ async function embedAll(
         stats[result.source]++
         ctx.itemDone()
       } else {
-        ctx.itemFailed({ photoId: item.photoId, path: item.path, stage: 'clip', code: result.code, message: result.message })
+        ctx.itemFailed({
+          photoId: item.photoId,
+          path: item.path,
+          stage: 'clip',
+          code: result.code,
+          message: result.message,
+        })
       }
     }
     if (outcome.output) {
@@ -153,7 +168,10 @@ async function embedAll(
       const tagged = prompts ? tagRows(rows, model, prompts, taxonomy.minConfidence) : []
       await ctx.checkpoint(String(outcome.lastId), () => {
         embeddings.upsertMany(model.modelId, rows)
-        tags.replaceForPhotos(model.modelId, tagged.map((t) => ({ photoId: t.id, tags: t.tags })))
+        tags.replaceForPhotos(
+          model.modelId,
+          tagged.map((t) => ({ photoId: t.id, tags: t.tags })),
+        )
         for (const row of rows) errors.clearForPhoto(row.photoId, 'clip')
       })
       lastCheckpoint = Date.now()
@@ -177,7 +195,10 @@ function tagRows(
   prompts: PromptVectors,
   minConfidence: number,
 ) {
-  const images = matrixFromRows(model.dim, rows.map((r) => ({ id: r.photoId, vector: r.vector })))
+  const images = matrixFromRows(
+    model.dim,
+    rows.map((r) => ({ id: r.photoId, vector: r.vector })),
+  )
   return tagImages(images, prompts.matrix, prompts.prompts, minConfidence, model.logitScale)
 }
 
