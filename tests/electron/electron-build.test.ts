@@ -171,3 +171,240 @@ describe('electron-vite build', () => {
     for (const file of files) expect(contentTypeFor(file), file).not.toBeNull()
   })
 })
+
+interface Reported {
+  readonly type: string
+  readonly [key: string]: unknown
+}
+
+/**
+ * The built main process under Node, with `electron` resolved to the recording fake
+ * (fixtures/fake-electron.mjs): everything real but Electron itself.
+ */
+function launchMain(scratch: string, catalog: string) {
+  const loader = fileURLToPath(new URL('./fixtures/fake-electron-loader.mjs', import.meta.url))
+  const child = fork(
+    path.join(out, 'main', 'index.js'),
+    [
+      `--catalog=${catalog}`,
+      `--fake-home=${scratch}`,
+      `--user-data-dir=${path.join(scratch, 'ud')}`,
+    ],
+    { execArgv: ['--import', loader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  const reported: Reported[] = []
+  const waiters: { test: (m: Reported) => boolean; resolve: (m: Reported) => void }[] = []
+  child.on('message', (message: Reported) => {
+    reported.push(message)
+    for (const waiter of [...waiters]) {
+      if (waiter.test(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve(message)
+      }
+    }
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const waitFor = (test: (m: Reported) => boolean, what: string, ms = 30_000) => {
+    const seen = reported.find(test)
+    if (seen) return Promise.resolve(seen)
+    return new Promise<Reported>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)
+      waiters.push({
+        test,
+        resolve: (m) => {
+          clearTimeout(timer)
+          resolve(m)
+        },
+      })
+    })
+  }
+  let nextId = 0
+  const call = async <T = unknown>(cmd: Record<string, unknown>): Promise<T> => {
+    const id = ++nextId
+    const reply = waitFor((m) => m.type === 'reply' && m.id === id, `reply to ${String(cmd.cmd)}`)
+    child.send({ ...cmd, id })
+    const message = await reply
+    if (message.error) throw new Error(String(message.error))
+    return message.result as T
+  }
+  return { child, reported, waitFor, call, exited }
+}
+
+describe('the built main process (Electron faked, everything else real)', () => {
+  const trusted = 'vam-app://renderer/index.html'
+
+  it('wires security, protocols, IPC, workers, events, menu and a graceful quit', async () => {
+    const scratch = mkdtempSync(path.resolve('out', '.main-test-'))
+    const catalog = path.join(scratch, 'catalog.sqlite')
+    const main = launchMain(scratch, catalog)
+    try {
+      const load = await main.waitFor((m) => m.type === 'BrowserWindow.loadURL', 'the window')
+
+      // Before ready: sandbox for all renderers and both privileged schemes.
+      const order = main.reported.map((m) => m.type)
+      expect(order.indexOf('app.enableSandbox')).toBeLessThan(order.indexOf('app.whenReady'))
+      expect(order.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(
+        order.indexOf('app.whenReady'),
+      )
+      const schemes = main.reported.find((m) => m.type === 'protocol.registerSchemesAsPrivileged')
+      expect((schemes?.schemes as { scheme: string }[]).map((s) => s.scheme).sort()).toEqual([
+        'vam-app',
+        'vam-media',
+      ])
+      expect(main.reported.find((m) => m.type === 'app.setPath')).toMatchObject({
+        key: 'userData',
+        value: path.join(scratch, 'ud'),
+      })
+
+      // The hardened window on the packaged renderer, with the built CJS preload.
+      expect(load.url).toBe('vam-app://renderer/index.html')
+      const win = main.reported.find((m) => m.type === 'BrowserWindow') as unknown as {
+        options: { webPreferences: Record<string, unknown> }
+      }
+      expect(win.options.webPreferences).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        devTools: false,
+      })
+      expect(existsSync(String(win.options.webPreferences.preload))).toBe(true)
+      await main.waitFor((m) => m.type === 'BrowserWindow.show', 'show on ready-to-show')
+
+      // IPC: every contract method registered; sender checked; arguments validated.
+      const channels = await main.call<string[]>({ cmd: 'channels' })
+      expect(channels).toContain('photos.page')
+      expect(channels).toContain('vamHost.revealInFolder')
+      const info = await main.call<{ ok: boolean; result: { catalogPath: string } }>({
+        cmd: 'invoke',
+        channel: 'catalog.info',
+        input: {},
+        senderUrl: trusted,
+      })
+      expect(info).toMatchObject({ ok: true, result: { catalogPath: catalog } })
+      expect(
+        await main.call({
+          cmd: 'invoke',
+          channel: 'catalog.info',
+          input: {},
+          senderUrl: 'https://evil.example/',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+      expect(
+        await main.call({
+          cmd: 'invoke',
+          channel: 'photos.page',
+          input: { offset: -1 },
+          senderUrl: trusted,
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+
+      // Protocols: the renderer with its CSP; media by id only.
+      const html = await main.call<{ status: number; headers: Record<string, string> }>({
+        cmd: 'request',
+        scheme: 'vam-app',
+        url: 'vam-app://renderer/index.html',
+      })
+      expect(html.status).toBe(200)
+      expect(html.headers['content-security-policy']).toContain("script-src 'self'")
+      expect(
+        (
+          await main.call<{ status: number }>({
+            cmd: 'request',
+            scheme: 'vam-media',
+            url: 'vam-media://original/../../etc/passwd',
+          })
+        ).status,
+      ).toBe(400)
+
+      // Navigation, new windows, permissions.
+      expect(await main.call({ cmd: 'navigate', url: 'https://example.com/' })).toEqual({
+        prevented: true,
+      })
+      expect(await main.call({ cmd: 'windowOpen', url: 'https://example.com/x' })).toEqual({
+        action: 'deny',
+      })
+      await main.waitFor(
+        (m) => m.type === 'shell.openExternal' && m.url === 'https://example.com/x',
+        'openExternal',
+      )
+      expect(await main.call({ cmd: 'permission', permission: 'media', url: trusted })).toBe(false)
+
+      // An import runs in "utility processes" (the built worker), events reach the window,
+      // the taskbar shows progress and clears it, media then serves the real photos.
+      const photos = path.resolve('tests/fixtures/photos')
+      const started = await main.call<{ ok: boolean; result: { id: number } }>({
+        cmd: 'invoke',
+        channel: 'jobs.start',
+        input: { params: { kind: 'import', root: photos } },
+        senderUrl: trusted,
+      })
+      expect(started.ok).toBe(true)
+      const completed = await main.waitFor(
+        (m) =>
+          m.type === 'webContents.send' &&
+          JSON.stringify(m.message).includes('"state":"completed"') &&
+          JSON.stringify(m.message).includes('"event":"jobChanged"'),
+        'jobChanged completed',
+        60_000,
+      )
+      // The tracker hears the same event right after the window does: the bar is cleared.
+      await main.waitFor(
+        (m) =>
+          m.type === 'BrowserWindow.setProgressBar' &&
+          m.mode === 'none' &&
+          main.reported.indexOf(m) > main.reported.indexOf(completed),
+        'progress bar cleared',
+      )
+      const forks = main.reported.filter((m) => m.type === 'utilityProcess.fork')
+      expect(forks.length).toBeGreaterThan(0)
+      expect(String(forks[0]?.modulePath)).toMatch(/chunks[\\/]utility-worker-.*\.js$/)
+      expect(forks[0]?.serviceName).toBe('VAM worker 1')
+      const bars = main.reported.filter((m) => m.type === 'BrowserWindow.setProgressBar')
+      expect(bars.some((m) => m.mode === 'normal' || m.mode === 'indeterminate')).toBe(true)
+      const page = await main.call<{ result: { items: { id: number }[] } }>({
+        cmd: 'invoke',
+        channel: 'photos.page',
+        input: { offset: 0, limit: 50 },
+        senderUrl: trusted,
+      })
+      const first = page.result.items[0]
+      expect(first).toBeDefined()
+      const original = await main.call<{
+        status: number
+        headers: Record<string, string>
+        bytes: number
+      }>({
+        cmd: 'request',
+        scheme: 'vam-media',
+        url: `vam-media://original/${first?.id}`,
+      })
+      expect(original.status).toBe(200)
+      expect(original.headers['content-type']).toMatch(/^image\//)
+      expect(original.bytes).toBeGreaterThan(1000)
+
+      // The menu sends commands to the renderer over the event channel.
+      const menu = await main.call<{ label: string; accelerator: string | null }[]>({ cmd: 'menu' })
+      expect(menu).toContainEqual({ label: 'Import Folder…', accelerator: 'CmdOrCtrl+O' })
+      await main.call({ cmd: 'click', label: 'Find' })
+      await main.waitFor(
+        (m) =>
+          m.type === 'webContents.send' &&
+          JSON.stringify(m.message) ===
+            JSON.stringify({ event: 'menuCommand', payload: { command: 'find' } }),
+        'menuCommand find',
+      )
+
+      // Quit: before-quit is held until the engine has closed, then the app exits cleanly.
+      await main.call({ cmd: 'quit' })
+      expect(await main.exited).toBe(0)
+      const quits = main.reported.filter((m) => m.type === 'app.quit')
+      expect(quits[0]).toMatchObject({ prevented: true })
+      expect(quits.at(-1)).toMatchObject({ prevented: false })
+      const wal = `${catalog}-wal`
+      expect(!existsSync(wal) || statSync(wal).size === 0).toBe(true)
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL')
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
