@@ -382,6 +382,26 @@ describe('the built main process (Electron faked, everything else real)', () => 
       expect(original.headers['content-type']).toMatch(/^image\//)
       expect(original.bytes).toBeGreaterThan(1000)
 
+      // Reveal in folder: by id, through the host channel, to the OS file manager.
+      expect(
+        await main.call({
+          cmd: 'invoke',
+          channel: 'vamHost.revealInFolder',
+          input: { id: first?.id },
+          senderUrl: trusted,
+        }),
+      ).toMatchObject({ ok: true })
+      const revealed = await main.waitFor((m) => m.type === 'shell.showItemInFolder', 'reveal')
+      expect(String(revealed.file).startsWith(photos)).toBe(true)
+      expect(
+        await main.call({
+          cmd: 'invoke',
+          channel: 'vamHost.revealInFolder',
+          input: { path: '/etc/passwd' },
+          senderUrl: trusted,
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+
       // The menu sends commands to the renderer over the event channel.
       const menu = await main.call<{ label: string; accelerator: string | null }[]>({ cmd: 'menu' })
       expect(menu).toContainEqual({ label: 'Import Folder…', accelerator: 'CmdOrCtrl+O' })
