@@ -74,6 +74,45 @@ function chmodBlocksReads(dir: string): boolean {
   }
 }
 
+/** The TIFF structure inside a JPEG's EXIF APP1 segment. */
+function exifTiffOf(jpegFile: string): Buffer {
+  const jpeg = readFileSync(jpegFile)
+  let off = 2
+  while (off < jpeg.length && jpeg[off] === 0xff) {
+    const marker = jpeg[off + 1]
+    const length = jpeg.readUInt16BE(off + 2)
+    if (marker === 0xe1 && jpeg.toString('latin1', off + 4, off + 10) === 'Exif\0\0') {
+      return jpeg.subarray(off + 10, off + 2 + length)
+    }
+    off += 2 + length
+  }
+  throw new Error(`no EXIF in ${jpegFile}`)
+}
+
+/** An ISO-BMFF box. */
+function box(type: string, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts)
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(8 + body.length)
+  head.write(type, 4, 'latin1')
+  return Buffer.concat([head, body])
+}
+
+/**
+ * A minimal MP4/MOV: ftyp, moov (mvhd with a creation time, one tkhd with a size), mdat. Enough
+ * structure for import (container facts); no playable media.
+ */
+function movie(brand: string, createdMs: number, width: number, height: number): Buffer {
+  const ftyp = box('ftyp', Buffer.from(`${brand}\0\0\0\0${brand}`, 'latin1'))
+  const mvhd = Buffer.alloc(100)
+  mvhd.writeUInt32BE(Math.floor(createdMs / 1000) + 2_082_844_800, 4)
+  const tkhd = Buffer.alloc(84)
+  tkhd.writeUInt32BE(width * 65536, 76)
+  tkhd.writeUInt32BE(height * 65536, 80)
+  const moov = box('moov', box('mvhd', mvhd), box('trak', box('tkhd', tkhd)))
+  return Buffer.concat([ftyp, moov, box('mdat', Buffer.alloc(4096, 7))])
+}
+
 interface Library {
   readonly root: string
   /** Files that must become photos. */
@@ -158,6 +197,49 @@ async function buildLibrary(): Promise<Library> {
   copyFileSync(path.join(FIXTURES, 'mate_Dune.jpg'), path.join(root, 'copies', 'dune-no-extension'))
   good.push('dune-no-extension')
 
+  // Other formats, by content: WebP, TIFF, GIF, AVIF, a TIFF-based RAW, and hand-built MP4/MOV.
+  mkdirSync(path.join(root, 'formats'))
+  const small = sharp(path.join(FIXTURES, 'skimage_coffee.png')).resize(300)
+  await small
+    .clone()
+    .webp()
+    .toFile(path.join(root, 'formats', 'coffee.webp'))
+  await small
+    .clone()
+    .tiff()
+    .toFile(path.join(root, 'formats', 'coffee.tif'))
+  await small
+    .clone()
+    .gif()
+    .toFile(path.join(root, 'formats', 'coffee.gif'))
+  await small
+    .clone()
+    .avif({ effort: 0 })
+    .toFile(path.join(root, 'formats', 'coffee.avif'))
+  // A TIFF-structured RAW: a real camera's EXIF block (IFD0 + Exif IFD) as the whole file, the
+  // way NEF/ARW/DNG files are TIFF directories (sharp's TIFF output carries no EXIF).
+  writeFileSync(
+    path.join(root, 'formats', 'camera.nef'),
+    exifTiffOf(path.join(FIXTURES, 'kde_Kite.jpg')),
+  )
+  writeFileSync(
+    path.join(root, 'formats', 'clip.mp4'),
+    movie('isom', Date.UTC(2021, 4, 6, 7, 8, 9), 1920, 1080),
+  )
+  writeFileSync(
+    path.join(root, 'formats', 'clip.mov'),
+    movie('qt  ', Date.UTC(2022, 0, 2, 3, 4, 5), 1280, 720),
+  )
+  good.push(
+    'coffee.webp',
+    'coffee.tif',
+    'coffee.gif',
+    'coffee.avif',
+    'camera.nef',
+    'clip.mp4',
+    'clip.mov',
+  )
+
   // Bad files.
   const bad = new Map<string, string>()
   mkdirSync(path.join(root, 'bad'))
@@ -179,6 +261,10 @@ async function buildLibrary(): Promise<Library> {
   const cutPng = readFileSync(path.join(FIXTURES, 'skimage_chelsea.png'))
   writeFileSync(path.join(root, 'bad', 'cut.png'), cutPng.subarray(0, cutPng.length - 200))
   bad.set('cut.png', 'truncated')
+  // A recording cut short: the mdat box says more bytes than the file has.
+  const cut = movie('isom', Date.UTC(2021, 4, 6), 640, 480)
+  writeFileSync(path.join(root, 'bad', 'cut.mp4'), cut.subarray(0, cut.length - 10))
+  bad.set('cut.mp4', 'truncated')
   const unreadableTested = chmodBlocksReads(path.join(root, 'bad'))
   if (unreadableTested) {
     copyFileSync(path.join(FIXTURES, 'mate_LadyBird.jpg'), path.join(root, 'bad', 'locked.jpg'))
@@ -268,6 +354,41 @@ describe('import job', () => {
       format: 'jpeg',
       width: 1680,
       height: 1050,
+    })
+    for (const [name, format] of [
+      ['coffee.webp', 'webp'],
+      ['coffee.tif', 'tiff'],
+      ['coffee.gif', 'gif'],
+      ['coffee.avif', 'avif'],
+    ] as const) {
+      expect(byName(engine, name), name).toMatchObject({
+        format,
+        media_kind: 'image',
+        width: 300,
+        height: 200,
+      })
+    }
+    expect(byName(engine, 'camera.nef')).toMatchObject({
+      format: 'raw',
+      raw_format: 'nef',
+      make: 'OLYMPUS IMAGING CORP.',
+      model: 'E-M1',
+      taken_at: '2015-07-21T16:17:44',
+      date_source: 'exif-original',
+    })
+    expect(byName(engine, 'clip.mp4')).toMatchObject({
+      format: 'mp4',
+      media_kind: 'video',
+      width: 1920,
+      height: 1080,
+      taken_at: '2021-05-06T07:08:09',
+      tz_offset: '+00:00',
+    })
+    expect(byName(engine, 'clip.mov')).toMatchObject({
+      format: 'mov',
+      width: 1280,
+      height: 720,
+      taken_at: '2022-01-02T03:04:05',
     })
     expect(byName(engine, 'skimage_astronaut.png')).toMatchObject({
       format: 'png',
