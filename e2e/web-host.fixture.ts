@@ -138,6 +138,14 @@ export const test = base.extend<object, { host: HostFixture }>({
       for (const f of readdirSync(fixtures))
         copyFileSync(path.join(fixtures, f), path.join(photosDir, f))
       await writeGeoPhotos(photosDir)
+      // A duplicate group for the review spec: a byte copy and a 50% resized copy of one photo.
+      const kite = path.join(photosDir, 'kde_Kite.jpg')
+      copyFileSync(kite, path.join(photosDir, 'kde_Kite_copy.jpg'))
+      const meta = await sharp(kite).metadata()
+      await sharp(kite)
+        .resize(Math.round((meta.width ?? 800) / 2))
+        .jpeg({ quality: 90 })
+        .toFile(path.join(photosDir, 'kde_Kite_small.jpg'))
       const { child, url } = await startServe(path.join(dir, 'catalog.sqlite'))
       const parsed = new URL(url)
       const token = parsed.searchParams.get('token') ?? ''

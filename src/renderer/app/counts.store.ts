@@ -1,19 +1,13 @@
 import { create } from 'zustand'
 import { api } from '../api/client'
 
-/**
- * Sidebar badge counts: unresolved review groups and open per-item errors. Review counts stay
- * null until the review service exists in this build. Features register a counter here.
- */
+/** Sidebar badge counts: unresolved duplicate groups and bursts, and open per-item errors. */
 interface CountsState {
   readonly errors: number | null
   readonly duplicates: number | null
   readonly bursts: number | null
   refresh(): Promise<void>
 }
-
-/** Extra counters contributed by features (duplicates, bursts) once their services exist. */
-export const COUNTERS: { [K in 'duplicates' | 'bursts']?: () => Promise<number | null> } = {}
 
 export const useCountsStore = create<CountsState>()((set) => ({
   errors: null,
@@ -26,12 +20,11 @@ export const useCountsStore = create<CountsState>()((set) => ({
     } catch {
       // Badges refresh on the next catalog change.
     }
-    for (const [key, count] of Object.entries(COUNTERS)) {
-      try {
-        set({ [key]: await count() })
-      } catch {
-        set({ [key]: null })
-      }
+    try {
+      const counts = await api().review.counts({})
+      set({ duplicates: counts.duplicates.unresolved, bursts: counts.bursts.unresolved })
+    } catch {
+      set({ duplicates: null, bursts: null })
     }
   },
 }))

@@ -2,7 +2,10 @@ import { api } from '../api/client'
 import { useJobsStore } from '../features/jobs/jobs.store'
 import { useLibraryStore } from '../features/library/library.store'
 import { useSettingsStore } from '../features/settings/settings.store'
+import { useBurstsStore } from '../features/bursts/bursts.store'
+import { useDuplicatesStore } from '../features/duplicates/duplicates.store'
 import { useCountsStore } from './counts.store'
+import { useUiStore } from './ui.store'
 
 /** Grid refreshes on catalog changes are coalesced to at most this often while an import runs. */
 const REFRESH_INTERVAL_MS = 700
@@ -37,6 +40,21 @@ export function connectEvents(): () => void {
       if (timer !== undefined) return
       const wait = Math.max(0, REFRESH_INTERVAL_MS - (performance.now() - last))
       timer = setTimeout(refresh, wait)
+    }),
+    // The desktop app's native menu (Edit ▸ Undo, Find, Settings…): a browser never sends these.
+    api().on('menuCommand', ({ command }) => {
+      const view = useUiStore.getState().view
+      const typing = document.activeElement instanceof HTMLInputElement
+      if (command === 'undo' && !typing) {
+        if (view === 'duplicates') void useDuplicatesStore.getState().undo()
+        else if (view === 'bursts') void useBurstsStore.getState().undo()
+      } else if (command === 'find') {
+        document.querySelector<HTMLInputElement>('[data-testid=search-box]')?.focus()
+      } else if (command === 'openSettings') {
+        useUiStore.getState().go('settings')
+      } else if (command === 'selectAll' && !typing && view === 'library') {
+        useLibraryStore.getState().selectAll()
+      }
     }),
   ]
   return () => {

@@ -11,9 +11,12 @@ export const Thumb = memo(function Thumb(props: {
   alt: string
   label?: string | null
   className?: string
+  /** Bumped when the catalog changed: a thumbnail that was missing is tried again. */
+  epoch?: number
 }) {
-  const [failedFor, setFailedFor] = useState<number | null>(null)
-  if (failedFor === props.id) {
+  const key = `${props.id}:${props.epoch ?? 0}`
+  const [failedFor, setFailedFor] = useState<string | null>(null)
+  if (failedFor === key) {
     return (
       <div
         className={`thumb-missing ${props.className ?? ''}`}
@@ -30,7 +33,7 @@ export const Thumb = memo(function Thumb(props: {
       alt={props.alt}
       decoding="async"
       draggable={false}
-      onError={() => setFailedFor(props.id)}
+      onError={() => setFailedFor(key)}
     />
   )
 })

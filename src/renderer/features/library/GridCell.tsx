@@ -12,6 +12,7 @@ export interface GridCellData {
   readonly total: number
   readonly selection: Selection
   readonly thumbSize: 256 | 1024
+  readonly mediaEpoch: number
   onCellClick(index: number, event: React.MouseEvent): void
   onCellOpen(index: number): void
 }
@@ -50,6 +51,7 @@ export function GridCell(props: CellComponentProps<GridCellData>) {
           size={props.thumbSize}
           alt={photo.name}
           label={photo.format?.toUpperCase() ?? photo.name}
+          epoch={props.mediaEpoch}
         />
         {photo.missing && <span className="badge warn">missing</span>}
       </div>

@@ -24,6 +24,7 @@ export function LibraryGrid() {
       total: st.total,
       selection: st.selection,
       cellSize: st.cellSize,
+      mediaEpoch: st.mediaEpoch,
       loading: st.loading,
       error: st.error,
       hasFilter: Object.keys(st.query.filter).length > 0,
@@ -71,10 +72,21 @@ export function LibraryGrid() {
       total,
       selection: s.selection,
       thumbSize,
+      mediaEpoch: s.mediaEpoch,
       onCellClick,
       onCellOpen,
     }),
-    [s.cache, s.version, columns, total, s.selection, thumbSize, onCellClick, onCellOpen],
+    [
+      s.cache,
+      s.version,
+      columns,
+      total,
+      s.selection,
+      thumbSize,
+      s.mediaEpoch,
+      onCellClick,
+      onCellOpen,
+    ],
   )
 
   const onKeyDown = (e: React.KeyboardEvent) => {

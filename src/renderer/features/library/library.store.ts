@@ -33,6 +33,8 @@ export interface LibraryState {
   readonly cache: PageCache
   /** Bumped whenever a page lands, so cells re-read the cache. */
   readonly version: number
+  /** Bumped on catalog changes, so thumbnails that were missing (not analysed yet) are retried. */
+  readonly mediaEpoch: number
   readonly total: number | null
   readonly loading: boolean
   readonly error: string | null
@@ -128,6 +130,7 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
     query: DEFAULT_QUERY,
     cache: new PageCache(queryKey(DEFAULT_QUERY)),
     version: 0,
+    mediaEpoch: 0,
     total: null,
     loading: true,
     error: null,
@@ -177,6 +180,7 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
     },
     refresh() {
       const { cache } = get()
+      set({ mediaEpoch: get().mediaEpoch + 1 })
       cache.invalidate()
       get().ensureRange(visible[0], visible[1])
       void get().loadSidebar()
