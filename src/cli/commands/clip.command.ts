@@ -54,7 +54,13 @@ function printResult(ctx: CliContext, result: SearchResult): void {
     ctx.printJson(result)
     return
   }
-  if (result.hits.length === 0) ctx.out('no matches')
+  if (result.hits.length === 0) {
+    ctx.out(
+      result.candidates === 0
+        ? 'no matches: no photo here has a vector of this model yet (run `vam run clip`)'
+        : 'no matches',
+    )
+  }
   for (const { photo, score } of result.hits) {
     ctx.out(
       `${score.toFixed(3)}  #${photo.id}  ${photo.path}${photo.takenAt ? `  (${photo.takenAt.slice(0, 10)})` : ''}`,
