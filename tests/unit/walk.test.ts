@@ -63,6 +63,20 @@ describe(walkFiles.name, () => {
     expect(errors).toEqual(['dangling.jpg:ENOENT'])
   })
 
+  it('never enters the catalog folders', async () => {
+    const root = tempDir()
+    mkdirSync(path.join(root, 'catalog.cache', 'ab'), { recursive: true })
+    writeFileSync(path.join(root, 'catalog.cache', 'ab', 'thumb.jpg'), 'x')
+    writeFileSync(path.join(root, 'photo.jpg'), 'x')
+    const files: string[] = []
+    for await (const f of walkFiles(root, {
+      skipDirs: new Set([path.join(root, 'catalog.cache')]),
+    })) {
+      files.push(path.relative(root, f.path))
+    }
+    expect(files).toEqual(['photo.jpg'])
+  })
+
   it('names hidden and system entries', () => {
     expect(isSkippedName('.git')).toBe(true)
     expect(isSkippedName('@eaDir')).toBe(true)

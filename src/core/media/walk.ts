@@ -52,6 +52,11 @@ export interface WalkOptions {
   readonly acceptName?: (name: string) => boolean
   /** Stop early (cancel). */
   readonly signal?: AbortSignal
+  /**
+   * Absolute directories never entered (the catalog's own cache, backups and quarantine, so a
+   * catalog kept inside the photo folder does not import its own thumbnails).
+   */
+  readonly skipDirs?: ReadonlySet<string>
 }
 
 /**
@@ -114,6 +119,7 @@ async function* walkDir(
       continue
     }
     if (stats.isDirectory()) {
+      if (options.skipDirs?.has(full)) continue
       const key = `${stats.dev}:${stats.ino}`
       if (visited.has(key)) continue
       visited.add(key)

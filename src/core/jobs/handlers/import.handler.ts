@@ -239,6 +239,7 @@ async function runImport(ctx: JobContext<'import'>): Promise<void> {
     onError: onWalkError,
     acceptName: (name) => dispositionOf(name) !== 'ignore',
     signal: ctx.signal,
+    skipDirs: new Set([ctx.paths.cacheDir, ctx.paths.backupsDir, ctx.paths.quarantineDir]),
   })
 
   for await (const file of walk) {
