@@ -12,8 +12,10 @@ import { DEFAULT_TAXONOMY } from '../../core/clip/tags'
 import { UsageError, numberOption, stringOption } from '../args'
 import type { CliCommand, CliContext } from '../command'
 
-const FILTER_USAGE =
-  '[--folder DIR] [--camera NAME] [--from DATE] [--to DATE] [--tag TAG] [--name TEXT]'
+/** Kept short in the usage line: the help table is as wide as its longest usage. */
+const FILTER_USAGE = '[filters]'
+const FILTER_HELP =
+  'filters: --folder DIR --camera NAME --from DATE --to DATE --tag TAG --name TEXT'
 
 /** The grid filters a search can be combined with, from `--folder`, `--camera`, `--from`, … */
 export function filterFromArgs(ctx: CliContext): PhotoFilter | undefined {
@@ -151,7 +153,7 @@ export const clipCommands: CliCommand[] = [
   {
     name: 'search',
     usage: `vam search "TEXT" [--limit N] [--json] ${FILTER_USAGE}`,
-    summary: 'photos matching a description (CLIP), best first with scores',
+    summary: `photos matching a description (CLIP), best first with scores; ${FILTER_HELP}`,
     async run(ctx) {
       const query = ctx.args.positionals.slice(1).join(' ')
       if (!query) throw new UsageError('what to search for? e.g. `vam search "dog on a beach"`')
@@ -170,7 +172,7 @@ export const clipCommands: CliCommand[] = [
   {
     name: 'similar',
     usage: `vam similar ID [--limit N] [--json] ${FILTER_USAGE}`,
-    summary: 'photos that look like photo ID ("more like this")',
+    summary: 'photos that look like photo ID ("more like this"); the same filters',
     async run(ctx) {
       const input = parseInput<{ photoId: number; limit?: number; filter?: PhotoFilter }>(
         searchContract.similar.input,
