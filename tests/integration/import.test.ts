@@ -261,6 +261,14 @@ async function buildLibrary(): Promise<Library> {
   const cutPng = readFileSync(path.join(FIXTURES, 'skimage_chelsea.png'))
   writeFileSync(path.join(root, 'bad', 'cut.png'), cutPng.subarray(0, cutPng.length - 200))
   bad.set('cut.png', 'truncated')
+  // A JPEG whose segment structure breaks right after its first header segment.
+  const garbage = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
+    Buffer.alloc(4096, 0x5a),
+  ])
+  writeFileSync(path.join(root, 'bad', 'garbage.jpg'), garbage)
+  bad.set('garbage.jpg', 'corrupt')
   // A recording cut short: the mdat box says more bytes than the file has.
   const cut = movie('isom', Date.UTC(2021, 4, 6), 640, 480)
   writeFileSync(path.join(root, 'bad', 'cut.mp4'), cut.subarray(0, cut.length - 10))
