@@ -204,6 +204,12 @@ describe(resolveDate.name, () => {
       source: 'exif-original',
       suspicious: 'default-date',
     })
+    // A scan of an old print: the early date is kept, flagged, not replaced by the file time.
+    expect(resolveDate({ exifOriginal: '1975:06:01 12:00:00', mtimeMs: NOW }, NOW)).toMatchObject({
+      takenAt: '1975-06-01T12:00:00',
+      source: 'exif-original',
+      suspicious: 'before-1990',
+    })
     expect(resolveDate({ exifOriginal: '2031:05:05 10:00:00' }, NOW)).toMatchObject({
       suspicious: 'future',
     })

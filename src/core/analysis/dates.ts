@@ -9,9 +9,9 @@ import type { DateSource } from '../../shared/photos'
  *
  * Dates are stored as local wall-clock time 'YYYY-MM-DDTHH:MM:SS' (what the camera showed, sortable
  * as text); the UTC offset goes to tz_offset when the file tells it (EXIF OffsetTime*, an ISO
- * suffix, or the GPS clock which is UTC). A candidate that looks bogus (in the future, before 1990,
- * or a camera's reset default like 1970/1980/2000-01-01) loses to a later, plausible one; when every
- * candidate is bogus the best is kept and flagged in `suspicious`.
+ * suffix, or the GPS clock which is UTC). Suspicious dates (in the future, before 1990, a camera's
+ * reset default like 1970/1980/2000-01-01) are flagged in `suspicious`; a reset default or a future
+ * date also loses to the next plausible source.
  *
  * Pure: no I/O, `now` passed in.
  */
@@ -385,18 +385,25 @@ function candidatesOf(e: DateEvidence, nowMs: number): Candidate[] {
   return out
 }
 
-/** Picks the capture date: the best plausible candidate, else the best one flagged; null if none. */
+/**
+ * Picks the capture date: the best candidate that is not clearly wrong, else the best one. A
+ * camera reset default or a future date loses to the next source; a date before 1990 is kept
+ * (scans of old prints carry real ones) but flagged like every doubtful choice.
+ */
 export function resolveDate(evidence: DateEvidence, nowMs = Date.now()): ResolvedDate | null {
   const candidates = candidatesOf(evidence, nowMs)
   const first = candidates[0]
   if (!first) return null
-  const plausible = candidates.find((c) => dateSuspicion(c.parts, nowMs) === null)
-  const chosen = plausible ?? first
+  const usable = candidates.find((c) => {
+    const why = dateSuspicion(c.parts, nowMs)
+    return why !== 'default-date' && why !== 'future'
+  })
+  const chosen = usable ?? first
   return {
     takenAt: formatLocal(chosen.parts),
     source: chosen.source,
     confidence: chosen.confidence,
     tzOffset: chosen.tzOffset,
-    suspicious: plausible ? null : dateSuspicion(chosen.parts, nowMs),
+    suspicious: dateSuspicion(chosen.parts, nowMs),
   }
 }
