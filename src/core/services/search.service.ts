@@ -43,10 +43,7 @@ function rank(
   const { db } = engine.catalog
   const t0 = performance.now()
   const allowedRows = hasFilter(options.filter)
-    ? rowsOf(
-        index.rowOf,
-        new EmbeddingRepository(db).photoIdsMatching(index.modelId, options.filter),
-      )
+    ? rowsOf(index.rowOf, new EmbeddingRepository(db).photoIdsMatching(options.filter))
     : undefined
   const exclude = options.excludeId !== undefined ? index.rowOf.get(options.excludeId) : undefined
   const top = searchTopK(index.matrix, query, {

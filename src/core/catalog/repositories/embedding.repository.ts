@@ -69,15 +69,12 @@ export class EmbeddingRepository {
       .iterate(modelId) as IterableIterator<{ photo_id: number; vector: Buffer }>
   }
 
-  /** Ids of the photos a grid filter shows that have a vector of the model (search's allowed set). */
-  photoIdsMatching(modelId: string, filter: PhotoFilter): number[] {
+  /** Ids of the photos a grid filter shows (search's allowed set, before mapping to vectors). */
+  photoIdsMatching(filter: PhotoFilter): number[] {
     const { sql, params } = filterClause(filter)
-    return this.db
-      .prepare(
-        `SELECT p.id FROM photos p JOIN embeddings e ON e.photo_id = p.id AND e.model_id = @clipModelId ${sql}`,
-      )
-      .pluck()
-      .all({ ...params, clipModelId: modelId }) as number[]
+    // No join with embeddings: the caller maps ids to matrix rows and drops those without a
+    // vector anyway, and the join made this 3–4× slower (100k photos, 10% matching).
+    return this.db.prepare(`SELECT p.id FROM photos p ${sql}`).pluck().all(params) as number[]
   }
 
   /** Vectors of a model written (inserted or replaced) at or after `since` (ISO time). */
