@@ -138,6 +138,40 @@ describe(decodeOnce.name, () => {
     })
   })
 
+  it('finds the PRVW preview of a CR3 (ISO-BMFF) file', async () => {
+    const jpeg = await sharp(photo('kde_Kite.jpg')).resize(1620, 1080).jpeg().toBuffer()
+    const box = (type: string, body: Buffer) => {
+      const head = Buffer.alloc(8)
+      head.writeUInt32BE(8 + body.length, 0)
+      head.write(type, 4, 'latin1')
+      return Buffer.concat([head, body])
+    }
+    // PRVW: u32 0, u16 1, u16 width, u16 height, u16 1, u32 jpeg size, jpeg (Canon's layout).
+    const prvwHead = Buffer.alloc(16)
+    prvwHead.writeUInt16BE(1, 4)
+    prvwHead.writeUInt16BE(1620, 6)
+    prvwHead.writeUInt16BE(1080, 8)
+    prvwHead.writeUInt16BE(1, 10)
+    prvwHead.writeUInt32BE(jpeg.length, 12)
+    const uuid = Buffer.from('eaf42b5e1c984b88b9fbb7dc406e4d16', 'hex')
+    const cr3 = Buffer.concat([
+      box('ftyp', Buffer.from('crx \0\0\0\x01crx isom', 'latin1')),
+      box('moov', Buffer.alloc(64)),
+      box(
+        'uuid',
+        Buffer.concat([uuid, Buffer.alloc(8), box('PRVW', Buffer.concat([prvwHead, jpeg]))]),
+      ),
+      box('mdat', Buffer.alloc(1000)),
+    ])
+    const found = findRawPreview(bufferSource(cr3))
+    expect(found.container).toBe('cr3')
+    expect(cr3.subarray(found.offset, found.offset + found.length).equals(jpeg)).toBe(true)
+    const file = path.join(dir, 'camera.cr3')
+    writeFileSync(file, cr3)
+    const d = await decodeOnce({ path: file, format: 'raw' })
+    expect([d.width, d.height]).toEqual([1024, 683])
+  })
+
   it('refuses a decompression bomb as too_large without decoding it', async () => {
     // A valid PNG header claiming 50000 x 50000 pixels (2.5 gigapixels).
     const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
