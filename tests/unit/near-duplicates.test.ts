@@ -108,6 +108,41 @@ describe(findDuplicateGroups.name, () => {
     expect(groups[0]?.kind).toBe('near')
   })
 
+  it('lets pHash AND wHash extend the aHash/dHash threshold by 2, never more, never alone', () => {
+    const rnd = prng(21)
+    const a = balanced(rnd)
+    const d = balanced(rnd)
+    const p = balanced(rnd)
+    const w = balanced(rnd)
+    const input = build([
+      { id: 1, a, d, p, w },
+      // dHash 7 (> 5) but pHash and wHash agree: accepted on the evidence of all four.
+      { id: 2, a: flip(a, [1]), d: flip(d, [1, 2, 3, 4, 5, 6, 7]), p: flip(p, [9]), w },
+      // dHash 7 and only wHash agrees: rejected.
+      { id: 3, a, d: flip(d, [11, 12, 13, 14, 15, 16, 17]), p: flip(p, [1, 2, 3, 4, 5, 6]), w },
+      // dHash 8 (> 5 + 2) even with pHash and wHash identical: rejected.
+      { id: 4, a, d: flip(d, [20, 21, 22, 23, 24, 25, 26, 27]), p, w },
+    ])
+    const { groups, stats } = findDuplicateGroups(input)
+    expect(groupIds(input, groups)).toEqual([[1, 2]])
+    expect(stats.evidencePairs).toBe(1)
+    const none = findDuplicateGroups(input, undefined, {
+      ...DEFAULT_DUPLICATE_OPTIONS,
+      evidenceMargin: 0,
+    })
+    expect(none.groups).toEqual([])
+    const g = groups[0]
+    const m =
+      g &&
+      describeMatch(
+        input,
+        findDuplicateGroups(input).nodes,
+        g.rows[0] as number,
+        g.rows[1] as number,
+      )
+    expect(m?.reason).toMatch(/confirmed by pHash 1 and wHash 0/)
+  })
+
   it('never chains: A≈B, B≈C, A≉C do not all land in one group', () => {
     const rnd = prng(8)
     const a = balanced(rnd)

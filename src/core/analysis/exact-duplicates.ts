@@ -4,14 +4,21 @@
  * checksums become one content class. Bytes are compared again before anything is removed.
  */
 
-/** Content class per row: rows with equal checksums share a class id ≥ 0; −1 = unique/unknown. */
-export function contentClassesFromChecksums(checksums: readonly (string | null)[]): Int32Array {
+/**
+ * Content class per row: rows with equal checksums share a class id ≥ 0; −1 = unique/unknown.
+ * `shared` (optional) lists the checksums known to occur more than once (the catalog knows them
+ * from its checksum index): other rows are skipped without a map insertion each.
+ */
+export function contentClassesFromChecksums(
+  checksums: readonly (string | null)[],
+  shared?: ReadonlySet<string>,
+): Int32Array {
   const classes = new Int32Array(checksums.length).fill(-1)
   const firstRow = new Map<string, number>()
   let next = 0
   const classOfFirst = new Map<number, number>()
   checksums.forEach((checksum, row) => {
-    if (!checksum) return
+    if (!checksum || (shared && !shared.has(checksum))) return
     const first = firstRow.get(checksum)
     if (first === undefined) {
       firstRow.set(checksum, row)

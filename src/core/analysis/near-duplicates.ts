@@ -7,9 +7,12 @@ import { hammingAt, popcountAt, type Hash64Column } from './hash-column'
  *
  * Rules (design.md, issue 5), and why:
  * - Exact copies (same checksum) collapse into one node first; a near group shows all of them.
- * - A near pair needs aHash AND dHash within the threshold (default 5). pHash and wHash are
- *   reported and order candidates, but never decide: in the seed catalog wHash alone put 5,659
- *   over-exposed photos into one bucket and 99.3% of OR-ed pairs were false.
+ * - A near pair needs aHash AND dHash within the threshold t (default 5). pHash and wHash never
+ *   decide alone — in the seed catalog wHash alone put 5,659 over-exposed photos into one bucket
+ *   and 99.3% of OR-ed pairs were false — but they add evidence: when BOTH are within t, aHash
+ *   and dHash may be up to `evidenceMargin` (2) past t, so all four hashes must agree. A 3%
+ *   crop of a small photo moves dHash to 6 while the other three stay close; this keeps it.
+ *   The extra pass is a second exact index over (pHash, wHash).
  * - Low-information images (near-uniform: over/under-exposed, blank, document-white) need
  *   stricter evidence, because their hashes encode noise around a flat mean: only another
  *   low-information image can match, with ALL FOUR hashes within `lowInfoThreshold` (2) AND mean
@@ -53,6 +56,11 @@ export interface DuplicateOptions {
   readonly lowInfoStdDelta: number
   readonly maxIdenticalClass: number
   readonly maxLowInfoIdenticalClass: number
+  /**
+   * How far past the threshold aHash and dHash may be when pHash AND wHash are both within it
+   * (evidence from the other two hashes; 0 turns this off).
+   */
+  readonly evidenceMargin: number
 }
 
 export const DEFAULT_DUPLICATE_OPTIONS: DuplicateOptions = {
@@ -62,6 +70,7 @@ export const DEFAULT_DUPLICATE_OPTIONS: DuplicateOptions = {
   lowInfoStdDelta: 3,
   maxIdenticalClass: 64,
   maxLowInfoIdenticalClass: 8,
+  evidenceMargin: 2,
 }
 
 export type MatchKind = 'copy' | 'near' | 'low-info'
@@ -94,6 +103,8 @@ export interface DuplicateStats {
   saturatedRows: number
   candidatePairs: number
   acceptedPairs: number
+  /** Accepted past the aHash/dHash threshold because pHash and wHash agreed. */
+  evidencePairs: number
   lowInfoRejected: number
   burstPairsExcluded: number
   separatedPairsExcluded: number
@@ -174,6 +185,7 @@ export function findDuplicateGroups(
     saturatedRows: 0,
     candidatePairs: 0,
     acceptedPairs: 0,
+    evidencePairs: 0,
     lowInfoRejected: 0,
     burstPairsExcluded: 0,
     separatedPairsExcluded: 0,
@@ -236,10 +248,18 @@ export function findDuplicateGroups(
     edges.push(a, b, (d.ahash + d.dhash) * 256 + d.phash + d.whash)
     stats.acceptedPairs++
   }
-  const search = (rows: number[], threshold: number, maxClass: number, lowInfo: boolean) => {
+  /** Runs the index over `rows` on two hash columns and hands every row pair to `visit`. */
+  const search = (
+    rows: number[],
+    columns: [Hash64Column, Hash64Column],
+    threshold: number,
+    maxClass: number,
+    visit: (a: number, b: number) => void,
+    countSaturated: boolean,
+  ) => {
     if (rows.length < 2) return
     const { classes, pairs } = findPairsWithin({
-      columns: [input.ahash, input.dhash],
+      columns,
       thresholds: [threshold, threshold],
       rows: Int32Array.from(rows),
     })
@@ -249,24 +269,56 @@ export function findDuplicateGroups(
     const saturated = (c: number) => size(c) > maxClass
     for (let c = 0; c < classes.count; c++) {
       if (saturated(c)) {
-        stats.saturatedClasses++
-        stats.saturatedRows += size(c)
+        if (countSaturated) {
+          stats.saturatedClasses++
+          stats.saturatedRows += size(c)
+        }
         continue
       }
       const m = membersOf(c)
       for (let i = 0; i < m.length; i++) {
-        for (let j = i + 1; j < m.length; j++) consider(m[i] as number, m[j] as number, lowInfo)
+        for (let j = i + 1; j < m.length; j++) visit(m[i] as number, m[j] as number)
       }
     }
     for (let p = 0; p < pairs.count; p++) {
       const l = pairs.left[p] as number
       const r = pairs.right[p] as number
       if (saturated(l) || saturated(r)) continue
-      for (const a of membersOf(l)) for (const b of membersOf(r)) consider(a, b, lowInfo)
+      for (const a of membersOf(l)) for (const b of membersOf(r)) visit(a, b)
     }
   }
-  search(main, options.threshold, options.maxIdenticalClass, false)
-  search(strict, options.lowInfoThreshold, options.maxLowInfoIdenticalClass, true)
+  const t = options.threshold
+  const ad: [Hash64Column, Hash64Column] = [input.ahash, input.dhash]
+  search(main, ad, t, options.maxIdenticalClass, (a, b) => consider(a, b, false), true)
+  if (options.evidenceMargin > 0) {
+    // pHash and wHash agreeing within t lets aHash/dHash be up to `evidenceMargin` past it (a
+    // slight crop moves dHash first). Pairs the consensus pass accepted are skipped here.
+    const margin = t + options.evidenceMargin
+    search(
+      main,
+      [input.phash, input.whash],
+      t,
+      options.maxIdenticalClass,
+      (a, b) => {
+        const da = hammingAt(input.ahash, a, b)
+        const dd = hammingAt(input.dhash, a, b)
+        if (da <= t && dd <= t) return
+        if (da <= margin && dd <= margin) {
+          stats.evidencePairs++
+          consider(a, b, false)
+        }
+      },
+      false,
+    )
+  }
+  search(
+    strict,
+    ad,
+    options.lowInfoThreshold,
+    options.maxLowInfoIdenticalClass,
+    (a, b) => consider(a, b, true),
+    true,
+  )
 
   const groups: FoundGroup[] = []
   const assigned = greedyCliques(nodes.count, edges, (members) => {
@@ -396,6 +448,15 @@ export function describeMatch(
     }
   }
   const t = options.threshold
+  if (ahash > t || dhash > t) {
+    return {
+      kind: 'near',
+      distance,
+      reason:
+        `aHash ${ahash} and dHash ${dhash} within ${t}+${options.evidenceMargin}, ` +
+        `confirmed by pHash ${phash} and wHash ${whash} ≤ ${t}`,
+    }
+  }
   const agree = [phash <= t ? `pHash ${phash}` : null, whash <= t ? `wHash ${whash}` : null].filter(
     (x) => x !== null,
   )

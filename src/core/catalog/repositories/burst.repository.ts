@@ -8,22 +8,25 @@ import type {
 } from '../../../shared/contract/review'
 import { TRUSTED_DATE_SOURCES } from './duplicate.repository'
 
-/** One photo as burst detection reads it: only photos with a trustworthy capture time. */
-export interface FrameRow {
-  id: number
-  checksum: string | null
-  make: string | null
-  model: string | null
-  folder: string
-  width: number | null
-  height: number | null
-  taken_at: string
-  gps_lat: number | null
-  gps_lon: number | null
-  sharpness: number | null
-  exposure: number | null
-  score: number | null
-}
+/**
+ * One photo as burst detection reads it (only photos with a trustworthy capture time), as a
+ * positional tuple: raw rows are 2–3× faster than objects at a million rows.
+ */
+export type FrameRow = [
+  id: number,
+  checksum: string | null,
+  make: string | null,
+  model: string | null,
+  folder: string,
+  width: number | null,
+  height: number | null,
+  takenAt: string,
+  gpsLat: number | null,
+  gpsLon: number | null,
+  sharpness: number | null,
+  exposure: number | null,
+  score: number | null,
+]
 
 /** A burst to store. */
 export interface NewBurst {
@@ -103,6 +106,7 @@ export class BurstRepository {
   framesPage(afterId: number, limit: number): FrameRow[] {
     return this.db
       .prepare(`${FRAME_SQL} AND p.id > ? ORDER BY p.id LIMIT ?`)
+      .raw(true)
       .all(afterId, limit) as FrameRow[]
   }
 
@@ -115,6 +119,7 @@ export class BurstRepository {
   framesBetween(startMs: number, endMs: number): FrameRow[] {
     return this.db
       .prepare(`${FRAME_SQL} AND p.taken_at >= ? AND p.taken_at <= ? ORDER BY p.id`)
+      .raw(true)
       .all(msToTakenAt(startMs), msToTakenAt(endMs)) as FrameRow[]
   }
 

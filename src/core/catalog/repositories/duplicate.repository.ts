@@ -14,37 +14,40 @@ import type { MediaFormat } from '../../../shared/photos'
  * quality, the groups and their members, and the pairs the user separated.
  */
 
-/** One photo as the duplicates job reads it (hashes split into 32-bit halves in SQL). */
-export interface DuplicateScanRow {
-  id: number
-  checksum: string | null
-  hashed: number
-  a_hi: number
-  a_lo: number
-  d_hi: number
-  d_lo: number
-  p_hi: number
-  p_lo: number
-  w_hi: number
-  w_lo: number
-  low_information: number | null
-  grey_mean: number | null
-  grey_stddev: number | null
-  format: string | null
-  width: number | null
-  height: number | null
-  size: number
-  folder: string
-  make: string | null
-  model: string | null
-  taken_at: string | null
-  date_source: string | null
-  gps_lat: number | null
-  gps_lon: number | null
-  sharpness: number | null
-  exposure: number | null
-  score: number | null
-}
+/**
+ * One photo as the duplicates job reads it, as a positional tuple: better-sqlite3's raw mode is
+ * 2–3× faster than row objects at 100k+ rows. Hashes arrive split into 32-bit halves by SQL.
+ */
+export type DuplicateScanRow = [
+  id: number,
+  checksum: string | null,
+  hashed: number,
+  aHi: number,
+  aLo: number,
+  dHi: number,
+  dLo: number,
+  pHi: number,
+  pLo: number,
+  wHi: number,
+  wLo: number,
+  lowInformation: number | null,
+  greyMean: number | null,
+  greyStddev: number | null,
+  format: string | null,
+  width: number | null,
+  height: number | null,
+  size: number,
+  folder: string,
+  make: string | null,
+  model: string | null,
+  /** Null unless the date source is trusted (see TRUSTED_DATE_SOURCES). */
+  takenAt: string | null,
+  gpsLat: number | null,
+  gpsLon: number | null,
+  sharpness: number | null,
+  exposure: number | null,
+  score: number | null,
+]
 
 /** Date sources precise enough for bursts and for "has a date" in best copy. */
 export const TRUSTED_DATE_SOURCES = [
@@ -186,7 +189,7 @@ export class DuplicateRepository {
            h.low_information, h.grey_mean, h.grey_stddev,
            p.format, p.width, p.height, p.size, p.folder, p.make, p.model,
            CASE WHEN p.date_source IN (${TRUSTED_SQL}) THEN p.taken_at END AS taken_at,
-           p.date_source, p.gps_lat, p.gps_lon, q.sharpness, q.exposure, q.score
+           p.gps_lat, p.gps_lon, q.sharpness, q.exposure, q.score
          FROM photos p
          LEFT JOIN hashes h ON h.photo_id = p.id AND h.algo_version = @hashVersion
            AND (h.source_mtime_ms IS NULL OR h.source_mtime_ms = p.mtime_ms)
@@ -194,7 +197,21 @@ export class DuplicateRepository {
          WHERE p.id > @afterId AND p.id <= @maxId AND p.missing_since IS NULL
          ORDER BY p.id LIMIT @limit`,
       )
+      .raw(true)
       .all({ hashVersion, afterId, maxId, limit }) as DuplicateScanRow[]
+  }
+
+  /** Checksums shared by more than one present photo (exact duplicates), via the index. */
+  sharedChecksums(): Set<string> {
+    return new Set(
+      this.db
+        .prepare(
+          `SELECT checksum FROM photos WHERE checksum IS NOT NULL AND missing_since IS NULL
+           GROUP BY checksum HAVING COUNT(*) > 1`,
+        )
+        .pluck()
+        .all() as string[],
+    )
   }
 
   /** Present photos up to `maxId` (the scan's total). */
@@ -439,9 +456,7 @@ export class DuplicateRepository {
   }
 
   /** Groups the photo belongs to (info panel). */
-  groupsOfPhoto(
-    photoId: number,
-  ): {
+  groupsOfPhoto(photoId: number): {
     groupId: number
     kind: string
     status: GroupStatus

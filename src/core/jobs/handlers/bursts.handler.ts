@@ -17,6 +17,7 @@ import {
   takenAtToMs,
   type NewBurst,
 } from '../../catalog/repositories/burst.repository'
+import { DuplicateRepository } from '../../catalog/repositories/duplicate.repository'
 import { SettingsRepository } from '../../catalog/repositories/settings.repository'
 import type { JobHandler } from '../job-handler'
 import { FrameColumnsBuilder } from './review-columns'
@@ -110,13 +111,14 @@ export const burstsHandler: JobHandler<'bursts'> = {
     if (full) {
       const total = repo.countFrames()
       ctx.setTotal(total)
-      const frames = new FrameColumnsBuilder(total, exclusions, cameras)
+      const shared = new DuplicateRepository(ctx.db).sharedChecksums()
+      const frames = new FrameColumnsBuilder(total, exclusions, cameras, shared)
       let after = 0
       for (;;) {
         const page = repo.framesPage(after, PAGE)
         if (page.length === 0) break
         for (const row of page) if (frames.length < frames.capacity) frames.push(row)
-        after = page.at(-1)?.id ?? after
+        after = page.at(-1)?.[0] ?? after
         ctx.itemDone(page.length)
         await ctx.checkpoint(null)
       }

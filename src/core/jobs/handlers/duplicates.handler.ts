@@ -30,15 +30,20 @@ export const duplicatesHandler: JobHandler<'duplicates'> = {
     const maxId = dupes.maxPhotoId()
     const total = dupes.countPresent(maxId)
     ctx.setTotal(total)
-    const columns = new DuplicateColumnsBuilder(total, new BurstRepository(ctx.db).exclusions())
+    const columns = new DuplicateColumnsBuilder(
+      total,
+      new BurstRepository(ctx.db).exclusions(),
+      dupes.sharedChecksums(),
+    )
 
+    const readStarted = performance.now()
     let after = 0
     for (;;) {
       const page = dupes.scanPage(HASH_ALGO_VERSION, after, maxId, PAGE)
       if (page.length === 0) break
       // Photos imported between the count and the scan wait for the next run.
       for (const row of page) if (columns.length < columns.capacity) columns.push(row)
-      after = page.at(-1)?.id ?? after
+      after = page.at(-1)?.[0] ?? after
       ctx.setCurrent(`reading hashes (${columns.length}/${total})`)
       ctx.itemDone(page.length)
       // No cursor: the job is a pure recomputation, cheap to redo from the start.
@@ -50,6 +55,7 @@ export const duplicatesHandler: JobHandler<'duplicates'> = {
       options: { ...DEFAULT_DUPLICATE_OPTIONS, threshold },
       burstOptions: { ...DEFAULT_BURST_OPTIONS, gapSeconds: ctx.settings.burstGapSeconds },
     })
+    const readMs = performance.now() - readStarted
     ctx.setCurrent(`grouping ${columns.length} photos`)
     const started = performance.now()
     const plan: DuplicatePlan =
@@ -57,6 +63,7 @@ export const duplicatesHandler: JobHandler<'duplicates'> = {
         ? await ctx.pool.run('duplicates', input)
         : planDuplicateGroups(input)
     const ms = performance.now() - started
+    const where = columns.length > DUPLICATES_INLINE_LIMIT ? 'in a worker' : 'inline'
     await ctx.checkpoint(null)
 
     const decided = dupes.decidedSignatures()
@@ -64,21 +71,25 @@ export const duplicatesHandler: JobHandler<'duplicates'> = {
     const s = plan.stats
     ctx.log(
       'info',
-      `${s.hashed} hashed of ${s.rows} photos; ${s.acceptedPairs} pairs accepted of ` +
+      `${s.hashed} hashed of ${s.rows} photos; ${s.acceptedPairs} pairs accepted ` +
+        `(${s.evidencePairs} on pHash+wHash evidence) of ` +
         `${s.candidatePairs} candidates (${s.burstPairsExcluded} burst frames, ` +
         `${s.separatedPairsExcluded} separated by you, ${s.lowInfoRejected} low-information ` +
         `rejected); ${s.lowInfo} low-information, ${s.degenerate} without usable hashes, ` +
-        `${s.saturatedRows} in saturated hash values; ${ms.toFixed(0)} ms`,
+        `${s.saturatedRows} in saturated hash values; read ${readMs.toFixed(0)} ms, ` +
+        `grouped ${where} ${ms.toFixed(0)} ms`,
     )
     ctx.setCurrent('writing groups')
     let written = 0
+    const writeStarted = performance.now()
     await ctx.checkpoint('done', () => {
       written = dupes.replaceOpenGroups(groups, { threshold, now: new Date().toISOString() })
     })
+    const writeMs = performance.now() - writeStarted
     ctx.log(
       'info',
       `${written} open groups (${s.exactGroups} exact, ${s.nearGroups} near; ` +
-        `${plan.groups.length - groups.length} already decided)`,
+        `${plan.groups.length - groups.length} already decided); written in ${writeMs.toFixed(0)} ms`,
     )
     ctx.setCurrent(null)
     ctx.catalogChanged('duplicates')

@@ -1,4 +1,4 @@
-import { CameraKeys, cameraKey, type BurstColumns } from '../../analysis/bursts'
+import { CameraKeys, type BurstColumns } from '../../analysis/bursts'
 import { formatCode, type CopyFacts, type DuplicatePlanInput } from '../../analysis/duplicate-plan'
 import { contentClassesFromChecksums } from '../../analysis/exact-duplicates'
 import { hashColumn, type Hash64Column } from '../../analysis/hash-column'
@@ -23,6 +23,7 @@ export class FrameColumnsBuilder {
     capacity: number,
     private readonly excluded: ReadonlySet<number>,
     readonly cameras: CameraKeys = new CameraKeys(),
+    private readonly shared?: ReadonlySet<string>,
   ) {
     this.cols = {
       ids: new Int32Array(capacity),
@@ -38,30 +39,66 @@ export class FrameColumnsBuilder {
     }
   }
 
-  push(row: FrameRow | DuplicateScanRow): void {
+  /** One row of the bursts scan. */
+  push(row: FrameRow): void {
+    this.pushFrame(
+      row[0],
+      row[1],
+      row[2],
+      row[3],
+      row[4],
+      row[5],
+      row[6],
+      row[7],
+      row[8],
+      row[9],
+      row[10],
+      row[11],
+      row[12],
+    )
+  }
+
+  /** Positional, so the hot loop allocates nothing per row but the checksum slot. */
+  pushFrame(
+    id: number,
+    checksum: string | null,
+    make: string | null,
+    model: string | null,
+    folder: string,
+    width: number | null,
+    height: number | null,
+    takenAt: string | null,
+    lat: number | null,
+    lon: number | null,
+    sharpness: number | null,
+    exposure: number | null,
+    score: number | null,
+  ): void {
     const i = this.length++
     const c = this.cols
-    const ms = row.taken_at ? takenAtToMs(row.taken_at) : Number.NaN
-    c.ids[i] = row.id
-    c.camera[i] = Number.isFinite(ms) ? this.cameras.indexOf(cameraKey(row)) : -1
+    const ms = takenAt ? takenAtToMs(takenAt) : Number.NaN
+    c.ids[i] = id
+    c.camera[i] = Number.isFinite(ms)
+      ? this.cameras.indexOfPhoto({ make, model, folder, width, height })
+      : -1
     c.takenAtMs[i] = ms
-    c.lat[i] = num(row.gps_lat)
-    c.lon[i] = num(row.gps_lon)
-    c.sharpness[i] = num(row.sharpness)
-    c.exposure[i] = num(row.exposure)
-    c.score[i] = num(row.score)
-    c.excluded[i] = this.excluded.has(row.id) ? 1 : 0
-    this.checksums.push(row.checksum)
+    c.lat[i] = num(lat)
+    c.lon[i] = num(lon)
+    c.sharpness[i] = num(sharpness)
+    c.exposure[i] = num(exposure)
+    c.score[i] = num(score)
+    c.excluded[i] = this.excluded.has(id) ? 1 : 0
+    this.checksums.push(checksum)
   }
 
   get capacity(): number {
     return this.cols.ids.length
   }
 
-  build(): BurstColumns {
+  /** `content`: precomputed content classes, else derived from the checksums (`shared` hint). */
+  build(content = contentClassesFromChecksums(this.checksums, this.shared)): BurstColumns {
     const n = this.length
     const c = this.cols
-    const content = contentClassesFromChecksums(this.checksums)
     return {
       ids: c.ids.subarray(0, n),
       camera: c.camera.subarray(0, n),
@@ -97,7 +134,11 @@ export class DuplicateColumnsBuilder {
   readonly frames: FrameColumnsBuilder
   length = 0
 
-  constructor(capacity: number, burstExclusions: ReadonlySet<number>) {
+  constructor(
+    capacity: number,
+    burstExclusions: ReadonlySet<number>,
+    private readonly shared?: ReadonlySet<string>,
+  ) {
     this.hashed = new Uint8Array(capacity)
     this.hashes = {
       a: hashColumn(capacity),
@@ -125,31 +166,48 @@ export class DuplicateColumnsBuilder {
   }
 
   push(row: DuplicateScanRow): void {
+    // Positional reads, no slicing or destructuring: this runs once per photo.
     const i = this.length++
-    this.hashed[i] = row.hashed
-    const set = (col: Hash64Column, hi: number, lo: number) => {
-      col.hi[i] = hi >>> 0
-      col.lo[i] = lo >>> 0
+    const hashed = row[2]
+    this.hashed[i] = hashed
+    if (hashed) {
+      const { a, d, p, w } = this.hashes
+      a.hi[i] = row[3] >>> 0
+      a.lo[i] = row[4] >>> 0
+      d.hi[i] = row[5] >>> 0
+      d.lo[i] = row[6] >>> 0
+      p.hi[i] = row[7] >>> 0
+      p.lo[i] = row[8] >>> 0
+      w.hi[i] = row[9] >>> 0
+      w.lo[i] = row[10] >>> 0
     }
-    if (row.hashed) {
-      set(this.hashes.a, row.a_hi, row.a_lo)
-      set(this.hashes.d, row.d_hi, row.d_lo)
-      set(this.hashes.p, row.p_hi, row.p_lo)
-      set(this.hashes.w, row.w_hi, row.w_lo)
-    }
-    this.lowInfo[i] = row.low_information === 1 ? 1 : 0
-    this.mean[i] = num(row.grey_mean)
-    this.std[i] = num(row.grey_stddev)
+    this.lowInfo[i] = row[11] === 1 ? 1 : 0
+    this.mean[i] = num(row[12])
+    this.std[i] = num(row[13])
     const f = this.facts
-    f.format[i] = formatCode(row.format)
-    f.width[i] = row.width ?? 0
-    f.height[i] = row.height ?? 0
-    f.size[i] = row.size
-    f.hasDate[i] = row.taken_at ? 1 : 0
-    f.hasGps[i] = row.gps_lat !== null && row.gps_lon !== null ? 1 : 0
-    f.quality[i] = num(row.score)
-    this.checksums.push(row.checksum)
-    this.frames.push(row)
+    f.format[i] = formatCode(row[14])
+    f.width[i] = row[15] ?? 0
+    f.height[i] = row[16] ?? 0
+    f.size[i] = row[17]
+    f.hasDate[i] = row[21] ? 1 : 0
+    f.hasGps[i] = row[22] !== null && row[23] !== null ? 1 : 0
+    f.quality[i] = num(row[26])
+    this.checksums.push(row[1])
+    this.frames.pushFrame(
+      row[0],
+      row[1],
+      row[19],
+      row[20],
+      row[18],
+      row[15],
+      row[16],
+      row[21],
+      row[22],
+      row[23],
+      row[24],
+      row[25],
+      row[26],
+    )
   }
 
   build(
@@ -170,11 +228,12 @@ export class DuplicateColumnsBuilder {
       hasGps: f.hasGps.subarray(0, n),
       quality: f.quality.subarray(0, n),
     }
-    const frames = this.frames.build()
+    const contentClass = contentClassesFromChecksums(this.checksums, this.shared)
+    const frames = this.frames.build(contentClass)
     return {
       rows: {
         ids: frames.ids,
-        contentClass: contentClassesFromChecksums(this.checksums),
+        contentClass,
         hashed: this.hashed.subarray(0, n),
         ahash: cut(this.hashes.a),
         dhash: cut(this.hashes.d),
