@@ -13,8 +13,6 @@ import type { WorkerPool } from './worker-pool'
 
 /** Progress events per job are throttled to this interval (≤ 10/s). */
 const PROGRESS_INTERVAL_MS = 100
-/** Counters are persisted at least this often even between checkpoints. */
-const PERSIST_INTERVAL_MS = 1000
 
 export interface JobEngineOptions {
   readonly db: Database
@@ -58,7 +56,6 @@ interface RunningJob {
   runningSince: number
   pausedAt: number | null
   lastEmit: number
-  lastPersist: number
 }
 
 /**
@@ -226,7 +223,6 @@ export class JobEngine {
       runningSince: startedAt,
       pausedAt: null,
       lastEmit: 0,
-      lastPersist: startedAt,
     }
     this.running.set(row.id, live)
     this.jobs.request(row.id, null)
@@ -359,7 +355,6 @@ export class JobEngine {
       this.jobs.saveProgress(live.id, this.countersOf(live), cursor)
       return written
     })()
-    live.lastPersist = this.now()
     for (const line of lines) this.options.events.emit('jobLog', line)
     this.emit(live.id, true)
   }
@@ -381,11 +376,8 @@ export class JobEngine {
     const now = this.now()
     const c = live.counters
     live.meter.sample(now, c.done + c.failed + c.skipped)
-    if (now - live.lastPersist >= PERSIST_INTERVAL_MS && live.pendingErrors.length === 0) {
-      // Counters only (no cursor): a crash here re-does at most the un-checkpointed batch.
-      this.jobs.saveProgress(live.id, this.countersOf(live))
-      live.lastPersist = now
-    }
+    // Counters reach the catalog only at checkpoints, in the transaction of the batch they count:
+    // persisting them in between would over-count after a crash (items counted, batch lost).
     this.emit(live.id)
   }
 

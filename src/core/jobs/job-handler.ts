@@ -14,7 +14,9 @@ export interface ItemFailure {
 }
 
 /**
- * What a running job sees. Handlers must call `checkpoint()` between batches: it is where pause
+ * What a running job sees. Count an item (itemDone/itemSkipped/itemFailed) in the same batch
+ * whose writes the next checkpoint commits: counters are persisted with that batch, so after a
+ * crash they agree with the rows. Handlers must call `checkpoint()` between batches: it is where pause
  * blocks and cancel throws (so cancel lands within one batch, well under a second), and where
  * progress is persisted with the handler's resume cursor in the same transaction as its writes.
  */
