@@ -98,3 +98,40 @@ describe('map service', () => {
     expect(page.total).toBe(biggest?.count)
   })
 })
+
+describe('map service cache', () => {
+  it('zoomed-in views read through the geohash index and agree with the cached grouping', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vam-map2-'))
+    const engine = await openEngine(path.join(dir, 'catalog.sqlite'), { workerCount: 1 })
+    try {
+      const insert = engine.catalog.db.prepare(
+        `INSERT INTO photos (path, folder, name, size, mtime_ms, gps_lat, gps_lon, geohash, imported_at)
+         VALUES (@path, '/p', @path, 1, 0, @lat, @lon, @geohash, '2024-01-01T00:00:00Z')`,
+      )
+      for (let i = 0; i < 40; i++) {
+        const lat = 48.8566 + (i % 8) * 0.0004
+        const lon = 2.3522 + Math.floor(i / 8) * 0.0004
+        insert.run({ path: `/p/${i}.jpg`, lat, lon, geohash: ngeohash.encode(lat, lon, 12) })
+      }
+      const map = createVamService(engine).map
+      const close = await map.clusters({ bounds: [48.85, 2.34, 48.87, 2.37], zoom: 17 })
+      expect(close.precision).toBeGreaterThan(6)
+      expect(close.total).toBe(40)
+      const mid = await map.clusters({ bounds: [48.85, 2.34, 48.87, 2.37], zoom: 12 })
+      expect(mid.total).toBe(40)
+      // A new photo shows up after a catalog change (the cache is dropped).
+      insert.run({
+        path: '/p/new.jpg',
+        lat: 48.86,
+        lon: 2.35,
+        geohash: ngeohash.encode(48.86, 2.35, 12),
+      })
+      expect((await map.clusters({ bounds: [48.85, 2.34, 48.87, 2.37], zoom: 12 })).total).toBe(40)
+      engine.events.emit('catalogChanged', { reason: 'test' })
+      expect((await map.clusters({ bounds: [48.85, 2.34, 48.87, 2.37], zoom: 12 })).total).toBe(41)
+    } finally {
+      await engine.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

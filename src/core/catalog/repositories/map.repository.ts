@@ -44,9 +44,58 @@ function boundsClause([south, west, north, east]: Bounds): {
   }
 }
 
+/** Per-cell sums at a fixed precision: what the map service caches and re-groups per view. */
+export interface CellAggregateRow {
+  cell: string
+  count: number
+  sumLat: number
+  sumLon: number
+  sample: number
+}
+
 /** Map clustering queries over geotagged photos. */
 export class MapRepository {
   constructor(private readonly db: Database) {}
+
+  /**
+   * Every geotagged photo summed per geohash cell of `precision`, in one pass. The service keeps
+   * the result and groups it for any view at a coarser precision without touching SQLite again.
+   */
+  cellAggregates(precision: number, filter?: PhotoFilter): CellAggregateRow[] {
+    const f = mapFilter(filter)
+    return this.db
+      .prepare(
+        `SELECT substr(p.geohash, 1, @precision) AS cell, COUNT(*) AS count,
+                SUM(p.gps_lat) AS sumLat, SUM(p.gps_lon) AS sumLon, MIN(p.id) AS sample
+         FROM photos p
+         WHERE p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL ${f.sql}
+         GROUP BY cell`,
+      )
+      .all({ ...f.params, precision }) as CellAggregateRow[]
+  }
+
+  /**
+   * Clusters inside one geohash cell (a range of the geohash index), for zoomed-in views: only
+   * that cell's rows are read.
+   */
+  clustersInCell(
+    cell: string,
+    bounds: Bounds,
+    precision: number,
+    filter?: PhotoFilter,
+  ): ClusterRow[] {
+    const b = boundsClause(bounds)
+    const f = mapFilter(filter)
+    return this.db
+      .prepare(
+        `SELECT substr(p.geohash, 1, @precision) AS cell, COUNT(*) AS count,
+                AVG(p.gps_lat) AS lat, AVG(p.gps_lon) AS lon, MIN(p.id) AS sample
+         FROM photos p
+         WHERE p.geohash >= @low AND p.geohash < @high AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
+         GROUP BY cell`,
+      )
+      .all({ ...b.params, ...f.params, precision, low: cell, high: `${cell}~` }) as ClusterRow[]
+  }
 
   /**
    * Clusters by geohash prefix inside the bounds: one row per cell with its count, mean position

@@ -44,6 +44,11 @@ export function LibraryGrid() {
     actions.setLayout(columns, Math.max(1, Math.floor(height / rowHeight)))
   }, [actions, columns, height, rowHeight])
 
+  // A new query starts at the top.
+  useEffect(() => {
+    if (gridRef.current?.element) gridRef.current.element.scrollTop = 0
+  }, [s.cache, gridRef])
+
   // Keep the keyboard focus in view.
   const focus = s.selection.focus
   useEffect(() => {

@@ -71,6 +71,13 @@ export interface LibraryState {
 }
 
 let visible: [number, number] = [0, 0]
+/**
+ * Page requests go out at most this often while the grid scrolls: a fast fling crosses dozens of
+ * pages, and only where it stops matters. The latest visible range is always the one fetched.
+ */
+const FETCH_INTERVAL_MS = 100
+let lastFetchAt = -Infinity
+let fetchTimer: ReturnType<typeof setTimeout> | undefined
 let detailRequest = 0
 
 function cleanFilter(filter: PhotoFilter): PhotoFilter {
@@ -95,6 +102,9 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
       viewerIndex: null,
       loading: true,
     })
+    // A new query starts at the top (the grid scrolls there) and is fetched at once.
+    visible = [0, Math.max(0, visible[1] - visible[0])]
+    lastFetchAt = -Infinity
     get().ensureRange(visible[0], visible[1])
   }
 
@@ -165,8 +175,6 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
     ensureRange(start, stop) {
       visible = [start, stop]
       const { cache } = get()
-      // One page of look-ahead each way so scrolling rarely reaches an empty cell.
-      const margin = cache.pageSize
       for (
         let p = Math.floor(start / cache.pageSize);
         p <= Math.floor(stop / cache.pageSize);
@@ -174,8 +182,26 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
       ) {
         cache.touch(p)
       }
-      for (const page of cache.pagesToFetch(Math.max(0, start - margin), stop + margin)) {
-        void fetchPage(cache, page)
+      const fetchVisible = () => {
+        lastFetchAt = performance.now()
+        const current = get().cache
+        // One page of look-ahead each way so scrolling rarely reaches an empty cell.
+        const margin = current.pageSize
+        for (const page of current.pagesToFetch(
+          Math.max(0, visible[0] - margin),
+          visible[1] + margin,
+        )) {
+          void fetchPage(current, page)
+        }
+      }
+      const since = performance.now() - lastFetchAt
+      if (since >= FETCH_INTERVAL_MS) {
+        fetchVisible()
+      } else if (fetchTimer === undefined) {
+        fetchTimer = setTimeout(() => {
+          fetchTimer = undefined
+          fetchVisible()
+        }, FETCH_INTERVAL_MS - since)
       }
     },
     refresh() {
