@@ -6,6 +6,7 @@ type Bench = () => Promise<unknown>
 
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   jobs: () => import('./jobs.bench'),
+  ui: () => import('./ui.bench'),
   dupes: () => import('./dupes.bench'),
   analyze: () => import('./analyze.bench'),
   search: () => import('./search.bench'),
