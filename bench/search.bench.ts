@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { forgetVectorIndex, vectorIndexFor } from '../src/core/clip/clip-cache'
 import { ClipImageEncoder } from '../src/core/clip/image-encoder'
 import { inspectModel } from '../src/core/clip/model-manager'
+import { snapshotFileOf } from '../src/core/clip/vector-snapshot'
 import { ClipTextEncoder } from '../src/core/clip/text-encoder'
 import {
   allocateMatrix,
@@ -116,11 +117,25 @@ async function storedQueries(rows: Record<string, string | number>[]): Promise<v
     })
 
     forgetVectorIndex(db)
+    const snapshot = snapshotFileOf(engine.catalog.paths.cacheDir, model.modelId)
     const tLoad = performance.now()
-    vectorIndexFor(db, model)
+    vectorIndexFor(db, model, snapshot)
     rows.push({
       measure: 'load 100k vectors from the catalog into memory (once)',
       value: round(performance.now() - tLoad),
+      unit: 'ms',
+    })
+    // A new process (every `vam search`) starts from the snapshot the first load wrote (it
+    // appears by rename, so existing means complete).
+    for (let i = 0; i < 500 && !existsSync(snapshot); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    forgetVectorIndex(db)
+    const tSnap = performance.now()
+    vectorIndexFor(db, model, snapshot)
+    rows.push({
+      measure: 'load 100k vectors from the snapshot file (a new process)',
+      value: round(performance.now() - tSnap),
       unit: 'ms',
     })
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import BetterSqlite from 'better-sqlite3'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openCatalog } from '../../src/core/catalog/open-catalog'
@@ -7,10 +8,11 @@ import { migration0001 } from '../../src/core/catalog/migrations/0001-core'
 import { migration0004 } from '../../src/core/catalog/migrations/0004-clip'
 import { ClipModelRepository } from '../../src/core/catalog/repositories/clip-model.repository'
 import { EmbeddingRepository } from '../../src/core/catalog/repositories/embedding.repository'
-import { vectorIndexFor } from '../../src/core/clip/clip-cache'
+import { forgetVectorIndex, vectorIndexFor } from '../../src/core/clip/clip-cache'
 import { clipPairSimilarities } from '../../src/core/clip/pair-similarity'
 import type { ClipModel } from '../../src/core/clip/model-manager'
 import { rowVector } from '../../src/core/clip/vector-search'
+import { readSnapshot, snapshotFileOf } from '../../src/core/clip/vector-snapshot'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
@@ -144,4 +146,66 @@ describe(vectorIndexFor.name, () => {
       catalog.close()
     }
   })
+
+  it('starts a new process from the snapshot file, brings it up to date, and ignores a bad one', async () => {
+    const dir = tempDir()
+    const catalog = await openCatalog(path.join(dir, 'catalog.sqlite'), {
+      migrations: [migration0001, migration0004],
+    })
+    try {
+      const { db } = catalog
+      const file = snapshotFileOf(path.join(dir, 'cache'), model.modelId)
+      new ClipModelRepository(db).upsert(model)
+      const embeddings = new EmbeddingRepository(db)
+      const first = addPhotos(db, 6)
+      embeddings.upsertMany(
+        model.modelId,
+        first.map((id) => ({ photoId: id, vector: unit(id) })),
+      )
+      const loaded = vectorIndexFor(db, model, file) as { loadedAt?: string }
+      await waitFor(() => existsSync(file))
+      expect(readSnapshot(file, model.modelId, DIM)?.header).toMatchObject({ count: 6, dim: DIM })
+      expect(readSnapshot(file, 'another-model', DIM)).toBeNull()
+
+      // A "new process": nothing in memory; the snapshot is read, not the catalog.
+      forgetVectorIndex(db)
+      const fromFile = vectorIndexFor(db, model, file) as {
+        loadedAt?: string
+        matrix: { count: number }
+      }
+      expect(fromFile.loadedAt).toBe(loaded.loadedAt)
+      expect(fromFile.matrix.count).toBe(6)
+
+      // Vectors written after the snapshot are applied on top of it.
+      const more = addPhotos(db, 2)
+      embeddings.upsertMany(
+        model.modelId,
+        more.map((id) => ({ photoId: id, vector: unit(id) })),
+      )
+      forgetVectorIndex(db)
+      const updated = vectorIndexFor(db, model, file)
+      expect(updated.matrix.count).toBe(8)
+      expect(
+        Array.from(rowVector(updated.matrix, updated.rowOf.get(more[1] as number) as number)),
+      ).toEqual(Array.from(unit(more[1] as number)))
+
+      // A damaged snapshot is ignored: the catalog is read instead.
+      writeFileSync(file, 'VAMVEC1\0garbage')
+      forgetVectorIndex(db)
+      const reread = vectorIndexFor(db, model, file) as {
+        loadedAt?: string
+        matrix: { count: number }
+      }
+      expect(reread.matrix.count).toBe(8)
+      expect(reread.loadedAt).not.toBe(loaded.loadedAt)
+    } finally {
+      catalog.close()
+    }
+  })
 })
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  expect(condition()).toBe(true)
+}

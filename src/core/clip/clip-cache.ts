@@ -6,6 +6,7 @@ import type { ClipModel } from './model-manager'
 import { promptsOf, taxonomyKey, type TagPrompt } from './tags'
 import { ClipTextEncoder } from './text-encoder'
 import { allocateMatrix, rowIndex, type VectorMatrix } from './vector-search'
+import { readSnapshot, writeSnapshot } from './vector-snapshot'
 
 /**
  * What the host process keeps in memory for CLIP, all loaded lazily: the text encoder of the
@@ -169,23 +170,80 @@ function refresh(db: Database, index: LoadedIndex): LoadedIndex | null {
   })()
 }
 
+/** An index from a snapshot file, to be brought up to date by `refresh`. */
+function fromSnapshot(file: string, model: ClipModel): LoadedIndex | null {
+  const snapshot = readSnapshot(file, model.modelId, model.dim)
+  if (!snapshot) return null
+  const { header } = snapshot
+  const capacity = Math.ceil(header.count * 1.25) + 1024
+  const { data, ids } = allocateMatrix(capacity, model.dim)
+  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(snapshot.vectors)
+  ids.set(snapshot.ids)
+  const matrix: VectorMatrix = {
+    dim: model.dim,
+    count: header.count,
+    data,
+    ids: ids.subarray(0, header.count),
+  }
+  const rows = rowIndex(matrix)
+  return {
+    modelId: model.modelId,
+    version: header.version,
+    matrix,
+    rowOf: rows,
+    rows,
+    ids,
+    capacity,
+    loadedAt: header.loadedAt,
+    scratch: new Float32Array(capacity),
+  }
+}
+
+function saveSnapshot(file: string, index: LoadedIndex): void {
+  const { modelId, version, loadedAt, ids, matrix } = index
+  const header = { modelId, dim: matrix.dim, count: matrix.count, version, loadedAt }
+  void writeSnapshot(file, header, ids, matrix.data)
+}
+
+/** Refreshes that brought in more rows than this rewrite the snapshot, so the next process starts close. */
+const SNAPSHOT_REWRITE_ROWS = 5000
+
 /**
  * The model's vectors as one contiguous matrix, kept current cheaply: the version (bumped by
  * triggers on every write, from any process — a `vam run clip` in a terminal too) says whether
  * anything changed; if so, only rows written since the last load are read, and a full reload
- * happens only after deletions. Each read runs in one transaction for a consistent snapshot.
+ * happens only after deletions. A new process starts from the snapshot file in the cache folder
+ * when there is one (then the same refresh). Each read runs in one transaction.
  */
-export function vectorIndexFor(db: Database, model: ClipModel): VectorIndex {
+export function vectorIndexFor(db: Database, model: ClipModel, snapshotFile?: string): VectorIndex {
+  const version = new ClipModelRepository(db).vectorsVersion(model.modelId)
   const current = indexes.get(db)
   let index: LoadedIndex | null = null
   if (current && current.modelId === model.modelId && current.matrix.dim === model.dim) {
-    if (current.version === new ClipModelRepository(db).vectorsVersion(model.modelId))
-      return current
-    index = refresh(db, current)
+    index = current
+  } else if (snapshotFile) {
+    index = fromSnapshot(snapshotFile, model)
+    // A snapshot of a different history (e.g. the catalog was restored from a backup) is
+    // caught by the refresh's count check at the latest; this catches it without a refresh.
+    if (index && index.version === version && !sameCount(db, index)) index = null
   }
-  index ??= fullLoad(db, model)
+  if (index && index.version !== version) {
+    const before = index.matrix.count
+    index = refresh(db, index)
+    if (index && snapshotFile && index.matrix.count - before >= SNAPSHOT_REWRITE_ROWS) {
+      saveSnapshot(snapshotFile, index)
+    }
+  }
+  if (!index) {
+    index = fullLoad(db, model)
+    if (snapshotFile) saveSnapshot(snapshotFile, index)
+  }
   indexes.set(db, index)
   return index
+}
+
+function sameCount(db: Database, index: LoadedIndex): boolean {
+  return new EmbeddingRepository(db).countForModel(index.modelId) === index.matrix.count
 }
 
 /** Drops the cached matrix of this catalog (after bulk changes made in this process). */

@@ -17,6 +17,7 @@ import {
   type VectorIndex,
 } from '../clip/clip-cache'
 import type { ClipModel } from '../clip/model-manager'
+import { snapshotFileOf } from '../clip/vector-snapshot'
 import { DEFAULT_TAXONOMY, tagImages } from '../clip/tags'
 import { rowVector, rowsOf, searchTopK } from '../clip/vector-search'
 import { ClipModelRepository } from '../catalog/repositories/clip-model.repository'
@@ -28,6 +29,12 @@ import type { Engine } from '../engine'
 const DEFAULT_LIMIT = 50
 /** Tags re-scored per transaction when the taxonomy changes. */
 const RETAG_CHUNK = 5000
+
+/** The active model's vectors, starting a new process from the snapshot in the cache folder. */
+function indexOf(engine: Engine, model: ClipModel): VectorIndex {
+  const snapshot = snapshotFileOf(engine.catalog.paths.cacheDir, model.modelId)
+  return vectorIndexFor(engine.catalog.db, model, snapshot)
+}
 
 function hasFilter(filter: PhotoFilter | undefined): filter is PhotoFilter {
   return filter !== undefined && Object.values(filter).some((v) => v !== undefined)
@@ -114,7 +121,7 @@ async function retag(engine: Engine, model: ClipModel, taxonomy: Taxonomy): Prom
     return
   }
   const prompts = await promptVectorsFor(model, taxonomy)
-  const { matrix } = vectorIndexFor(db, model)
+  const { matrix } = indexOf(engine, model)
   // All scores in one go (one kernel pass per prompt), then written in chunks.
   const tagged = tagImages(
     matrix,
@@ -148,11 +155,11 @@ export function createSearchService(engine: Engine): ServiceImpl<typeof searchCo
       const [vector] = await (await textEncoderFor(model)).encode([query])
       strictAssert(vector, 'the text encoder returned a vector')
       const encodeMs = performance.now() - t0
-      return rank(engine, vectorIndexFor(db, model), vector, { limit, filter, encodeMs })
+      return rank(engine, indexOf(engine, model), vector, { limit, filter, encodeMs })
     },
     async similar({ photoId, limit, filter }) {
       const model = await active()
-      const index = vectorIndexFor(db, model)
+      const index = indexOf(engine, model)
       const row = index.rowOf.get(photoId)
       if (row === undefined) {
         throw new Error(
