@@ -48,15 +48,20 @@ let sharpConfigured = false
 
 /**
  * sharp settings for a worker process, set once and explicitly:
- * - concurrency 1: each worker is its own process and the pool already runs (cores − 1) of them;
- *   more libvips threads per worker only contend for the same cores (measured in
- *   bench/analyze.bench.ts: 1 thread per worker is fastest on 2 cores).
+ * - concurrency 1: each worker is its own process and the pool already runs one per core; more
+ *   libvips threads per worker only contend for the same cores. Measured with
+ *   bench/analyze.bench.ts on 2 cores, 2 workers, 300 12 MP JPEGs: 1 thread 15.8 images/s,
+ *   2 threads 16.8 (within the run-to-run noise of a shared machine), the same 68 ms of CPU per
+ *   image either way — so 1 thread, with fewer stacks and buffers per worker.
  * - cache off: libvips' operation cache keeps recent decodes for re-use, but we never decode the
  *   same file twice, so it would only hold memory.
  */
-export function configureSharpForWorker(threads = 1): void {
+export function configureSharpForWorker(
+  threads = Number(process.env.VAM_SHARP_THREADS) || 1,
+): void {
   if (sharpConfigured) return
   sharpConfigured = true
+  // VAM_SHARP_THREADS: a tuning knob for benchmarks on other machines, not a user setting.
   sharp.concurrency(threads)
   sharp.cache(false)
 }

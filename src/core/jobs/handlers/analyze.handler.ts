@@ -86,6 +86,12 @@ export const analyzeHandler: JobHandler<'analyze'> = {
     const window = Math.max(2, ctx.pool.size * 2)
     let ready: { id: number; outcome: Outcome }[] = []
     let lastWrite = Date.now()
+    // Cancel must not wait for slow in-flight photos: waking up on abort lets the next checkpoint
+    // write what is finished and throw at once (late results of abandoned tasks are dropped).
+    const aborted = new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve()
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true })
+    })
 
     const write = (batch: readonly { id: number; outcome: Outcome }[]) => () => {
       const at = new Date().toISOString()
@@ -183,16 +189,16 @@ export const analyzeHandler: JobHandler<'analyze'> = {
           continue
         }
         while (inFlight.size >= window) {
-          await Promise.race(inFlight)
-          await drain(false)
+          await Promise.race([...inFlight, aborted])
+          await drain(ctx.signal.aborted)
         }
         dispatch(row)
       }
       await drain(false)
     }
     while (inFlight.size > 0) {
-      await Promise.race(inFlight)
-      await drain(false)
+      await Promise.race([...inFlight, aborted])
+      await drain(ctx.signal.aborted)
     }
     await drain(true)
     ctx.setCurrent(null)
