@@ -50,6 +50,8 @@ async function buildLibrary(root: string) {
   const copy = (name: string, dir: string) => copyFileSync(path.join(FIXTURES, name), path.join(dir, name))
   for (const name of ['kde_ColorfulCups.jpg', 'kde_FallenLeaf.jpg', 'kde_Kite.jpg']) copy(name, a)
   for (const name of ['mate_LadyBird.jpg', 'mate_Storm.jpg', 'skimage_astronaut.png']) copy(name, b)
+  // A byte copy in another folder: an exact duplicate for the duplicates job to find.
+  copyFileSync(path.join(FIXTURES, 'kde_Kite.jpg'), path.join(b, 'kite-copy.jpg'))
   for (const name of ['mate_Dune.jpg', 'skimage_chelsea.png', 'skimage_coffee.png']) copy(name, c)
   const base = sharp(path.join(FIXTURES, 'lomiri_life_by_Aitzol_Berasategi.jpg')).resize(640)
   await base.clone().withExif(gpsExif([48, 51, 29.64], [2, 17, 40.2])).jpeg().toFile(path.join(a, 'paris.jpg'))
@@ -105,11 +107,11 @@ describe('health end to end', () => {
     const { report, plan } = await health.plan()
     const cov = (d: string) => report.coverage.find((x) => x.datum === d)
     const reasons = (d: string) => Object.fromEntries((cov(d)?.missingBy ?? []).map((m) => [m.reason, m.count]))
-    // 12 photos: 6 in a (empty.jpg was refused), 3 in b, 3 in c.
-    expect(report.totals).toMatchObject({ photos: 12, present: 12, vanished: 0, folders: 3, notImported: 1 })
-    expect(cov('thumbnails')).toMatchObject({ have: 6, missing: 6 })
+    // 13 photos: 6 in a (empty.jpg was refused), 4 in b, 3 in c.
+    expect(report.totals).toMatchObject({ photos: 13, present: 13, vanished: 0, folders: 3, notImported: 1 })
+    expect(cov('thumbnails')).toMatchObject({ have: 7, missing: 6 })
     expect(reasons('thumbnails')).toEqual({ never_processed: 3, file_missing: 2, corrupt: 1 })
-    expect(cov('hashes')).toMatchObject({ have: 8, missing: 4 })
+    expect(cov('hashes')).toMatchObject({ have: 9, missing: 4 })
     expect(reasons('hashes')).toEqual({ never_processed: 3, corrupt: 1 })
     expect(reasons('quality')).toEqual({ never_processed: 3, corrupt: 1 })
     expect(cov('geohash')).toMatchObject({ eligible: 3, have: 1, missing: 2 })
@@ -121,7 +123,7 @@ describe('health end to end', () => {
     // Moved and deleted originals are not known until verify looks: the report says so.
     expect(check('original-vanished')?.count).toBe(0)
     expect(check('original-changed')).toMatchObject({ available: false })
-    expect(report.verify).toEqual({ last: null, notVerifiedSince: 12 })
+    expect(report.verify).toEqual({ last: null, notVerifiedSince: 13 })
     expect(report.problems.map((p) => [p.stage, p.code, p.count])).toEqual([
       ['analyze', 'corrupt', 1],
       ['import', 'empty', 1],
@@ -129,11 +131,11 @@ describe('health end to end', () => {
     expect(report.pending.analyze).toBe(5)
 
     expect(plan.steps.map((s) => [s.kind, s.items])).toEqual([
-      ['verify', 12],
+      ['verify', 13],
       ['geohash', 2],
       ['analyze', 5],
-      ['duplicates', 11],
-      ['bursts', 11],
+      ['duplicates', 12],
+      ['bursts', 12],
     ])
     expect(plan.steps.every((s) => s.estimate.source === (s.kind === 'analyze' ? 'measured' : 'default'))).toBe(true)
     expect(plan.expected.find((e) => e.datum === 'thumbnails')?.remaining).toEqual([
@@ -159,19 +161,23 @@ describe('health end to end', () => {
     const afterCov = (d: string) => after.report.coverage.find((x) => x.datum === d)
     // Everything is covered except the photo whose bytes rotted, and that is said.
     for (const d of ['thumbnails', 'hashes', 'quality']) {
-      expect(afterCov(d)).toMatchObject({ have: 11, missing: 1 })
+      expect(afterCov(d)).toMatchObject({ have: 12, missing: 1 })
       expect(afterCov(d)?.missingBy.map((m) => m.reason)).toEqual(['corrupt'])
     }
     expect(afterCov('geohash')).toMatchObject({ have: 3, missing: 0, percent: 100 })
-    expect(after.report.verify.last).toMatchObject({ checked: 12, vanished: 1, relinked: 1, changed: 0 })
-    expect(after.report.totals).toMatchObject({ photos: 12, present: 11, vanished: 1 })
+    expect(after.report.verify.last).toMatchObject({ checked: 13, vanished: 1, relinked: 1, changed: 0 })
+    expect(after.report.totals).toMatchObject({ photos: 13, present: 12, vanished: 1 })
     expect(db.prepare('SELECT path FROM photos WHERE id = ?').get(idOf(path.join(a, 'moved', 'leaf.jpg')))).toBeTruthy()
     expect(after.report.consistency.find((x) => x.check === 'original-vanished')).toMatchObject({
       count: 1,
       examples: [path.join(b, 'skimage_astronaut.png')],
     })
     expect(after.report.consistency.filter((x) => x.check !== 'original-vanished').every((x) => x.count === 0)).toBe(true)
-    expect(after.report.duplicates.lastRunAt).not.toBeNull()
+    // The byte copy is found: one exact group of two, waiting for review; the same from folder b.
+    expect(after.report.duplicates).toMatchObject({ groups: 1, unresolved: 1, photos: 2, stale: false })
+    expect(after.report.duplicates.bytesReclaimable).toBeGreaterThan(0)
+    expect((await health.report(b)).duplicates).toMatchObject({ groups: 1, unresolved: 1, photos: 2 })
+    expect((await health.report(c)).duplicates).toMatchObject({ groups: 0, unresolved: 0, photos: 0 })
     expect(after.report.bursts.lastRunAt).not.toBeNull()
     expect(after.plan.steps).toEqual([])
     expect(after.plan.notes.join(' ')).toContain('corrupt file (analyze): 1')
@@ -179,8 +185,7 @@ describe('health end to end', () => {
 
     const md = await health.markdown()
     expect(md).toContain('Nothing to run: no job would change anything now.')
-    expect(md).toContain('- **Thumbnails:** 91.6% — 11 of 12; 1 missing: corrupt file 1')
+    expect(md).toContain('- **Thumbnails:** 92.3% — 12 of 13; 1 missing: corrupt file 1')
     expect(md).toContain('| analyze | corrupt file | 1 | no |')
-    expect(path.basename(c)).toBe('c')
   })
 })

@@ -63,6 +63,7 @@ function report(overrides: {
     groups: 3,
     photos: 7,
     unresolved: 1,
+    bytesReclaimable: null,
     lastRunAt,
     stale: overrides.stale ?? false,
   })
@@ -80,6 +81,7 @@ function report(overrides: {
       bytes: 1,
       folders: 1,
       notImported: 0,
+      removed: 0,
     },
     coverage: overrides.coverage ?? [
       coverage('thumbnails', photos, [], 'analyze'),

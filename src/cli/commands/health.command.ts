@@ -75,7 +75,9 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
           ? 'not available'
           : stats.lastRunAt === null
             ? 'never run'
-            : `${n(stats.groups)} groups, ${n(stats.photos)} photos, ${n(stats.unresolved)} unresolved (last run ${stats.lastRunAt}${stats.stale ? ', out of date' : ''})`
+            : `${n(stats.groups)} groups; ${n(stats.unresolved)} open with ${n(stats.photos)} photos` +
+              `${stats.bytesReclaimable ? `, ${formatBytes(stats.bytesReclaimable)} to reclaim` : ''}` +
+              ` (last run ${stats.lastRunAt}${stats.stale ? ', out of date' : ''})`
       }`,
     )
   }

@@ -21,6 +21,7 @@ import {
 import { FilePresence } from './file-presence'
 import { geohashState } from './geohash-check'
 import { percentOf } from './plan'
+import { reviewCounts } from './review-counts'
 import { lastVerifyFor } from './verify-record'
 
 /** Example paths per reason or check. */
@@ -130,7 +131,15 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     }
   })
   const notImported = repo.notImported(scope)
+  const removed = repo.removedCount(scope)
   const groups = repo.groupStats(schema, scope)
+  if (scope.folder === undefined && schema.duplicates && schema.bursts) {
+    // Whole catalog: the review feature's own counts (what its sidebar shows), plus the bytes.
+    const review = reviewCounts(db)
+    const { bytesReclaimable, ...dupes } = review.duplicates
+    groups.duplicates = { ...groups.duplicates, ...dupes, bytesReclaimable }
+    groups.bursts = { ...groups.bursts, ...review.bursts }
+  }
   const clipModel = repo.activeClipModel(schema)
   const sqlMs = performance.now() - tSql
 
@@ -228,6 +237,7 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
       bytes: totals.bytes,
       folders: totals.folders,
       notImported,
+      removed,
     },
     coverage,
     dates: {

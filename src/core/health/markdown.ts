@@ -46,9 +46,10 @@ function groupLine(
   if (!stats.available) return `- **${label}:** not available (${stats.unavailableReason ?? ''})`
   if (stats.lastRunAt === null) return `- **${label}:** never run (\`${command}\`)`
   const stale = stats.stale ? ' — out of date: photos were analyzed since' : ''
+  const bytes = stats.bytesReclaimable ? `, ${formatBytes(stats.bytesReclaimable)} to reclaim` : ''
   return (
-    `- **${label}:** ${n(stats.groups)} groups with ${n(stats.photos)} photos, ` +
-    `${n(stats.unresolved)} waiting for review (last run ${stats.lastRunAt})${stale}`
+    `- **${label}:** ${n(stats.groups)} groups found; ${n(stats.unresolved)} waiting for review ` +
+    `with ${n(stats.photos)} photos${bytes} (last run ${stats.lastRunAt})${stale}`
   )
 }
 

@@ -113,15 +113,21 @@ export interface VerifySummaryDto {
   readonly returned: number
 }
 
-/** Duplicate or burst groups in scope. */
+/** Duplicate or burst groups with a member in scope (the review feature's definitions). */
 export interface GroupStatsDto {
   readonly available: boolean
   readonly unavailableReason: string | null
+  /** Every group found (open, resolved or dismissed). */
   readonly groups: number
-  /** Distinct photos in those groups. */
+  /** Distinct photos in groups still open. */
   readonly photos: number
   /** Groups still waiting for a decision. */
   readonly unresolved: number
+  /**
+   * Duplicates only, whole catalog only: bytes that resolving every open group with its current
+   * keep/remove choices would move away; null otherwise.
+   */
+  readonly bytesReclaimable: number | null
   /** When the job that finds them last completed, or null (never run). */
   readonly lastRunAt: string | null
   /** Photos gained hashes (or arrived) since that run, so its groups are out of date. */
@@ -174,6 +180,11 @@ export interface HealthReportDto {
     readonly folders: number
     /** Files that could not be imported at all (no catalog row), e.g. unsupported or empty. */
     readonly notImported: number
+    /**
+     * Photos removed through duplicate/burst review (moved to the trash or quarantine; undoable).
+     * A decision, not a gap: they are left out of every other count.
+     */
+    readonly removed: number
   }
   readonly coverage: readonly CoverageDto[]
   readonly dates: DateQualityDto

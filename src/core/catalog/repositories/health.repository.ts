@@ -96,9 +96,9 @@ export class HealthRepository {
 
   /** Names of the tables in this catalog (features add theirs with their migrations). */
   tables(): Set<string> {
-    const rows = this.db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-      .all() as { name: string }[]
+    const rows = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+      name: string
+    }[]
     return new Set(rows.map((r) => r.name))
   }
 
@@ -109,9 +109,42 @@ export class HealthRepository {
     return new Set(rows.map((r) => r.name))
   }
 
-  /** WHERE clause over photos `p` for a scope. */
+  private removedTable: boolean | undefined
+
+  /**
+   * Whether review has removed photos (duplicate/burst resolution moved their files to the trash
+   * or quarantine). Their rows stay for undo, with `missing_since` set; they are the user's
+   * decision, not a gap, so health leaves them out of every count but `removed`.
+   */
+  private hasRemoved(): boolean {
+    this.removedTable ??= this.tables().has('removed_photos')
+    return this.removedTable
+  }
+
+  /** WHERE clause over photos `p` for a scope (removed photos excluded). */
   scopeClause(scope: HealthScope): { sql: string; params: Record<string, unknown> } {
-    return filterClause(scope.folder === undefined ? undefined : { folder: scope.folder })
+    const { sql, params } = filterClause(
+      scope.folder === undefined ? undefined : { folder: scope.folder },
+    )
+    if (!this.hasRemoved()) return { sql, params }
+    const notRemoved = 'p.id NOT IN (SELECT photo_id FROM removed_photos)'
+    return { sql: sql ? `${sql} AND ${notRemoved}` : `WHERE ${notRemoved}`, params }
+  }
+
+  /** Photos in scope that review removed (see hasRemoved). */
+  removedCount(scope: HealthScope): number {
+    if (!this.hasRemoved()) return 0
+    const { sql, params } = filterClause(
+      scope.folder === undefined ? undefined : { folder: scope.folder },
+    )
+    const where = sql ? `${sql} AND` : 'WHERE'
+    return (
+      this.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM photos p ${where} p.id IN (SELECT photo_id FROM removed_photos)`,
+        )
+        .get(params) as { n: number }
+    ).n
   }
 
   /** Totals, date bands, GPS/geohash presence in one pass. */
@@ -194,7 +227,9 @@ export class HealthRepository {
     const cond = 'p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL'
     const where = sql ? `${sql} AND ${cond}` : `WHERE ${cond}`
     yield* this.db
-      .prepare(`SELECT p.path, p.gps_lat, p.gps_lon, p.geohash FROM photos p ${where} ORDER BY p.id`)
+      .prepare(
+        `SELECT p.path, p.gps_lat, p.gps_lon, p.geohash FROM photos p ${where} ORDER BY p.id`,
+      )
       .iterate(params) as IterableIterator<{
       path: string
       gps_lat: number
@@ -220,9 +255,9 @@ export class HealthRepository {
   /** The model whose vectors count (the active one), or null. */
   activeClipModel(schema: HealthSchema): string | null {
     if (!schema.clipModels) return null
-    const row = this.db.prepare('SELECT model_id FROM clip_models WHERE active = 1 LIMIT 1').get() as
-      | { model_id: string }
-      | undefined
+    const row = this.db
+      .prepare('SELECT model_id FROM clip_models WHERE active = 1 LIMIT 1')
+      .get() as { model_id: string } | undefined
     return row?.model_id ?? null
   }
 
@@ -274,7 +309,8 @@ export class HealthRepository {
       out.push({
         datum: 'embeddings',
         job: 'clip',
-        current: 'EXISTS (SELECT 1 FROM embeddings m WHERE m.photo_id = p.id AND m.model_id = @clipModel)',
+        current:
+          'EXISTS (SELECT 1 FROM embeddings m WHERE m.photo_id = p.id AND m.model_id = @clipModel)',
         any: 'EXISTS (SELECT 1 FROM embeddings m WHERE m.photo_id = p.id)',
         errorColumn: 'clip_code',
       })
@@ -288,7 +324,9 @@ export class HealthRepository {
     const cond = `t.version = @thumbVersion AND ${fresh('t')}`
     const where = sql ? `${sql} AND ${cond}` : `WHERE ${cond}`
     return this.db
-      .prepare(`SELECT t.photo_id, t.path FROM thumbnails t JOIN photos p ON p.id = t.photo_id ${where}`)
+      .prepare(
+        `SELECT t.photo_id, t.path FROM thumbnails t JOIN photos p ON p.id = t.photo_id ${where}`,
+      )
       .all({ ...params, thumbVersion: THUMBNAIL_VERSION }) as { photo_id: number; path: string }[]
   }
 
@@ -297,7 +335,9 @@ export class HealthRepository {
    * table: per connection, never written to the catalog file, no write lock taken).
    */
   setThumbnailsMissingFile(photoIds: ReadonlySet<number>): void {
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)')
+    this.db.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)',
+    )
     this.db.transaction(() => {
       this.db.exec('DELETE FROM temp.health_thumb_missing')
       const insert = this.db.prepare('INSERT INTO temp.health_thumb_missing (photo_id) VALUES (?)')
@@ -313,10 +353,13 @@ export class HealthRepository {
   stateTuples(scope: HealthScope, datums: readonly DerivedDatum[]): StateTupleRow[] {
     if (datums.length === 0) return []
     if (datums.some((d) => d.fileMissing)) {
-      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)')
+      this.db.exec(
+        'CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)',
+      )
     }
     const { sql, params: scopeParams } = this.scopeClause(scope)
-    const stages = (list: readonly string[]) => list.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')
+    const stages = (list: readonly string[]) =>
+      list.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')
     const states = datums.map(
       (d) => `CASE
           WHEN ${d.current}${d.fileMissing ? ` AND NOT (${d.fileMissing})` : ''} THEN 'ok'
@@ -350,7 +393,10 @@ export class HealthRepository {
    * groups the user did not dismiss, the distinct photos in them, and those still open. Absent
    * tables make the section "not available", never an error.
    */
-  groupStats(schema: HealthSchema, scope: HealthScope): { duplicates: GroupStatsDto; bursts: GroupStatsDto } {
+  groupStats(
+    schema: HealthSchema,
+    scope: HealthScope,
+  ): { duplicates: GroupStatsDto; bursts: GroupStatsDto } {
     const { sql, params } = this.scopeClause(scope)
     const history = (kind: 'duplicates' | 'bursts') => {
       const last = this.lastCompleted(kind)
@@ -358,10 +404,14 @@ export class HealthRepository {
         lastRunAt: last?.finished_at ?? null,
         // New hashes/quality (analyze) or new photos (import) since the last run: groups are stale.
         stale: last
-          ? this.workedSince('analyze', last.finished_at) || this.workedSince('import', last.finished_at)
+          ? this.workedSince('analyze', last.finished_at) ||
+            this.workedSince('import', last.finished_at)
           : false,
       }
     }
+    // The same definitions as the review feature's counts (health/review-counts.ts), so the
+    // sidebar and this page agree: groups = every group found, unresolved = open groups, photos =
+    // distinct photos in open groups. Here limited to groups with a member in scope.
     const counts = (groups: string, members: string, key: string) => {
       const inScope = (alias: string) =>
         sql
@@ -371,8 +421,8 @@ export class HealthRepository {
         .prepare(
           `SELECT COUNT(*) AS groups, COALESCE(SUM(g.status = 'open'), 0) AS unresolved,
              (SELECT COUNT(DISTINCT m2.photo_id) FROM ${members} m2 JOIN ${groups} g2 ON g2.id = m2.${key}
-              WHERE g2.status != 'dismissed' ${inScope('g2')}) AS photos
-           FROM ${groups} g WHERE g.status != 'dismissed' ${inScope('g')}`,
+              WHERE g2.status = 'open' ${inScope('g2')}) AS photos
+           FROM ${groups} g WHERE 1 = 1 ${inScope('g')}`,
         )
         .get(params) as { groups: number; unresolved: number; photos: number }
     }
@@ -382,6 +432,7 @@ export class HealthRepository {
       groups: 0,
       photos: 0,
       unresolved: 0,
+      bytesReclaimable: null,
       lastRunAt: null,
       stale: false,
     })
@@ -391,6 +442,7 @@ export class HealthRepository {
             available: true,
             unavailableReason: null,
             ...counts('dup_groups', 'dup_members', 'group_id'),
+            bytesReclaimable: null,
             ...history('duplicates'),
           }
         : none('Duplicate detection is not available in this catalog yet.'),
@@ -399,6 +451,7 @@ export class HealthRepository {
             available: true,
             unavailableReason: null,
             ...counts('bursts', 'burst_members', 'burst_id'),
+            bytesReclaimable: null,
             ...history('bursts'),
           }
         : none('Burst detection is not available in this catalog yet.'),
@@ -420,10 +473,17 @@ export class HealthRepository {
     first_path: string
     last_path: string
   }[] {
-    const inScope =
-      scope.folder === undefined
-        ? ''
-        : `WHERE (e.path LIKE @prefix ESCAPE '\\' OR e.photo_id IN (SELECT p.id FROM photos p ${this.scopeClause(scope).sql}))`
+    const conditions: string[] = []
+    if (scope.folder !== undefined) {
+      conditions.push(
+        `(e.path LIKE @prefix ESCAPE '\\' OR e.photo_id IN (SELECT p.id FROM photos p ${this.scopeClause(scope).sql}))`,
+      )
+    }
+    if (this.hasRemoved())
+      conditions.push(
+        '(e.photo_id IS NULL OR e.photo_id NOT IN (SELECT photo_id FROM removed_photos))',
+      )
+    const inScope = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
     return this.db
       .prepare(
         `SELECT e.stage, e.code, COUNT(*) AS count, COALESCE(SUM(e.attempts < @maxAttempts), 0) AS under_max,
@@ -450,13 +510,10 @@ export class HealthRepository {
 
   /** Files that never became photos (import errors without a row), in scope. */
   notImported(scope: HealthScope): number {
-    const where =
-      scope.folder === undefined ? '' : `AND e.path LIKE @prefix ESCAPE '\\'`
+    const where = scope.folder === undefined ? '' : `AND e.path LIKE @prefix ESCAPE '\\'`
     return (
       this.db
-        .prepare(
-          `SELECT COUNT(*) AS n FROM item_errors e WHERE e.photo_id IS NULL ${where}`,
-        )
+        .prepare(`SELECT COUNT(*) AS n FROM item_errors e WHERE e.photo_id IS NULL ${where}`)
         .get(
           scope.folder === undefined
             ? {}
@@ -468,7 +525,9 @@ export class HealthRepository {
   /** Examples of vanished originals. */
   vanishedExamples(scope: HealthScope, limit: number): string[] {
     const { sql, params } = this.scopeClause(scope)
-    const where = sql ? `${sql} AND p.missing_since IS NOT NULL` : 'WHERE p.missing_since IS NOT NULL'
+    const where = sql
+      ? `${sql} AND p.missing_since IS NOT NULL`
+      : 'WHERE p.missing_since IS NOT NULL'
     return (
       this.db
         .prepare(`SELECT p.path FROM photos p ${where} ORDER BY p.id LIMIT @limit`)

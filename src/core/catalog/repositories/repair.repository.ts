@@ -53,14 +53,30 @@ export class RepairRepository {
     this.db.prepare('UPDATE photos SET geohash = ? WHERE id = ?').run(geohash, id)
   }
 
-  countInScope(folder: string | undefined): number {
+  private removedTable: boolean | undefined
+
+  /**
+   * Photos review removed on purpose (their files are in the trash or quarantine, rows kept for
+   * undo) are not verify's business: it neither re-marks nor re-links them.
+   */
+  private scope(folder: string | undefined): { sql: string; params: Record<string, unknown> } {
     const { sql, params } = filterClause(folder === undefined ? undefined : { folder })
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${sql}`).get(params) as { n: number }).n
+    this.removedTable ??= this.hasTable('removed_photos')
+    if (!this.removedTable) return { sql, params }
+    const notRemoved = 'p.id NOT IN (SELECT photo_id FROM removed_photos)'
+    return { sql: sql ? `${sql} AND ${notRemoved}` : `WHERE ${notRemoved}`, params }
+  }
+
+  countInScope(folder: string | undefined): number {
+    const { sql, params } = this.scope(folder)
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${sql}`).get(params) as { n: number }
+    ).n
   }
 
   /** The next page of photos in scope after `afterId`, with what verify compares. */
   verifyPage(folder: string | undefined, afterId: number, limit: number): VerifyRow[] {
-    const { sql, params } = filterClause(folder === undefined ? undefined : { folder })
+    const { sql, params } = this.scope(folder)
     const where = sql ? `${sql} AND p.id > @afterId` : 'WHERE p.id > @afterId'
     return this.db
       .prepare(
@@ -71,15 +87,21 @@ export class RepairRepository {
   }
 
   countMissingInScope(folder: string | undefined): number {
-    const { sql, params } = filterClause(folder === undefined ? undefined : { folder })
-    const where = sql ? `${sql} AND p.missing_since IS NOT NULL` : 'WHERE p.missing_since IS NOT NULL'
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${where}`).get(params) as { n: number }).n
+    const { sql, params } = this.scope(folder)
+    const where = sql
+      ? `${sql} AND p.missing_since IS NOT NULL`
+      : 'WHERE p.missing_since IS NOT NULL'
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${where}`).get(params) as { n: number }
+    ).n
   }
 
   /** Vanished photos in scope (candidates for re-linking by checksum). */
   vanishedInScope(folder: string | undefined): VerifyRow[] {
-    const { sql, params } = filterClause(folder === undefined ? undefined : { folder })
-    const where = sql ? `${sql} AND p.missing_since IS NOT NULL` : 'WHERE p.missing_since IS NOT NULL'
+    const { sql, params } = this.scope(folder)
+    const where = sql
+      ? `${sql} AND p.missing_since IS NOT NULL`
+      : 'WHERE p.missing_since IS NOT NULL'
     return this.db
       .prepare(
         `SELECT p.id, p.path, p.folder, p.size, p.mtime_ms, p.checksum, p.missing_since
@@ -109,7 +131,9 @@ export class RepairRepository {
     for (const table of ['thumbnails', 'hashes', 'quality']) {
       if (!this.hasTable(table)) continue
       this.db
-        .prepare(`UPDATE ${table} SET source_mtime_ms = ? WHERE photo_id = ? AND source_mtime_ms = ?`)
+        .prepare(
+          `UPDATE ${table} SET source_mtime_ms = ? WHERE photo_id = ? AND source_mtime_ms = ?`,
+        )
         .run(mtimeMs, id, oldMtimeMs)
     }
   }
@@ -146,9 +170,7 @@ export class RepairRepository {
    * were about the file's absence, not its bytes.
    */
   clearVanishedErrors(photoId: number): void {
-    this.db
-      .prepare(`DELETE FROM item_errors WHERE photo_id = ? AND code = 'vanished'`)
-      .run(photoId)
+    this.db.prepare(`DELETE FROM item_errors WHERE photo_id = ? AND code = 'vanished'`).run(photoId)
   }
 
   /** The file's bytes changed: every error about its old bytes is void. */
@@ -167,7 +189,14 @@ export class RepairRepository {
     maxAttempts: number,
     afterId: number,
     limit: number,
-  ): { id: number; photo_id: number | null; path: string; stage: string; code: string; attempts: number }[] {
+  ): {
+    id: number
+    photo_id: number | null
+    path: string
+    stage: string
+    code: string
+    attempts: number
+  }[] {
     const list = codes.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ')
     return this.db
       .prepare(
