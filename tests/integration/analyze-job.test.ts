@@ -175,6 +175,30 @@ describe('analyze job', () => {
     expect(forced.total).toBe(12)
   })
 
+  it('cancels mid-job keeping finished work; the next run does only the rest', async () => {
+    const { root, catalog } = await makeLibrary()
+    rmSync(path.join(root, 'broken.jpg'))
+    rmSync(path.join(root, 'bomb.png'))
+    const engine = await openEngine(catalog, { workerCount: 1 })
+    engines.push(engine)
+    await run(engine, { kind: 'import', root })
+    const job = engine.jobs.start({ kind: 'analyze' })
+    const off = engine.events.on('jobChanged', (j) => {
+      if (j.id === job.id && j.state === 'running' && j.currentItem) {
+        off()
+        engine.jobs.cancel(job.id)
+      }
+    })
+    const cancelled = await engine.jobs.waitFor(job.id)
+    expect(cancelled.state).toBe('cancelled')
+    const db = engine.catalog.db
+    const written = (db.prepare('SELECT COUNT(*) AS n FROM hashes').get() as { n: number }).n
+    expect(written).toBe(cancelled.done)
+    expect(written).toBeLessThan(13)
+    const rest = await run(engine, { kind: 'analyze' })
+    expect([rest.done, rest.skipped, rest.failed]).toEqual([13 - written, written, 0])
+  })
+
   it('survives a worker crash: the item fails as worker_crash, the job goes on', async () => {
     const { root, catalog } = await makeLibrary()
     rmSync(path.join(root, 'broken.jpg'))
