@@ -251,6 +251,10 @@ describe('duplicates and bursts on real photos', () => {
     await run({ kind: 'duplicates' })
     for (const f of files) expect(await groupOf(f)).toBeUndefined()
     await api.review.undo({ decisionId: decision.id })
+    // Reopened at once (no re-run needed), and still one open group per photo.
+    expect((await groupOf(files[0] as string))?.id).toBe(group.id)
+    const all = (await openGroups()).flatMap((g) => g.members.map((m) => m.photoId))
+    expect(new Set(all).size).toBe(all.length)
     await run({ kind: 'duplicates' })
     expect((await groupOf(files[0] as string))?.members).toHaveLength(files.length)
   })

@@ -205,51 +205,67 @@ class PairBuffer {
  * destinations: at a million rows the bucket-array version spent most of its time in cache misses.
  */
 class RadixSorter {
+  private readonly keysA: Uint32Array
   private readonly keysB: Uint32Array
+  private readonly orderA: Int32Array
   private readonly orderB: Int32Array
-  private readonly counts = new Int32Array(2048)
+  private readonly counts = [new Int32Array(2048), new Int32Array(2048), new Int32Array(2048)]
 
   constructor(n: number) {
+    this.keysA = new Uint32Array(n)
     this.keysB = new Uint32Array(n)
+    this.orderA = new Int32Array(n)
     this.orderB = new Int32Array(n)
   }
 
-  /** Sorts in place or into the scratch arrays; returns whichever holds the result. */
-  sort(
-    keys: Uint32Array,
-    order: Int32Array,
-    keyBits: number,
-  ): { keys: Uint32Array; order: Int32Array } {
-    let srcK = keys
-    let srcO = order
-    let dstK = this.keysB
-    let dstO = this.orderB
+  /**
+   * Sorts row indexes 0…n−1 by `keys` (≤ 33 bits used: up to three 11-bit digits). All digit
+   * histograms come from one read pass; the first scatter reads rows in index order, so no
+   * identity permutation is ever written.
+   */
+  sort(keys: Uint32Array, keyBits: number): { keys: Uint32Array; order: Int32Array } {
     const n = keys.length
-    const counts = this.counts
-    for (let shift = 0; shift < keyBits; shift += 11) {
-      counts.fill(0)
-      for (let i = 0; i < n; i++) {
-        const digit = ((srcK[i] as number) >>> shift) & 2047
-        counts[digit] = (counts[digit] as number) + 1
-      }
+    const passes = Math.max(1, Math.ceil(keyBits / 11))
+    const counts = this.counts.slice(0, passes) as Int32Array[]
+    for (const c of counts) c.fill(0)
+    const c0 = counts[0] as Int32Array
+    const c1 = counts[1]
+    const c2 = counts[2]
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number
+      c0[key & 2047] = (c0[key & 2047] as number) + 1
+      if (c1) c1[(key >>> 11) & 2047] = (c1[(key >>> 11) & 2047] as number) + 1
+      if (c2) c2[(key >>> 22) & 2047] = (c2[(key >>> 22) & 2047] as number) + 1
+    }
+    for (const c of counts) {
       let sum = 0
       for (let d = 0; d < 2048; d++) {
-        const c = counts[d] as number
-        counts[d] = sum
-        sum += c
+        const v = c[d] as number
+        c[d] = sum
+        sum += v
       }
+    }
+    let srcK = keys
+    let srcO: Int32Array | null = null
+    let dstK = this.keysA
+    let dstO = this.orderA
+    for (let pass = 0; pass < passes; pass++) {
+      const shift = pass * 11
+      const c = counts[pass] as Int32Array
       for (let i = 0; i < n; i++) {
         const key = srcK[i] as number
         const digit = (key >>> shift) & 2047
-        const to = counts[digit] as number
-        counts[digit] = to + 1
+        const to = c[digit] as number
+        c[digit] = to + 1
         dstK[to] = key
-        dstO[to] = srcO[i] as number
+        dstO[to] = srcO ? (srcO[i] as number) : i
       }
-      ;[srcK, dstK] = [dstK, srcK]
-      ;[srcO, dstO] = [dstO, srcO]
+      srcK = dstK
+      srcO = dstO
+      dstK = dstK === this.keysA ? this.keysB : this.keysA
+      dstO = dstO === this.orderA ? this.orderB : this.orderA
     }
-    return { keys: srcK, order: srcO }
+    return { keys: srcK, order: srcO as Int32Array }
   }
 }
 
@@ -340,7 +356,6 @@ export function findPairsWithin(search: HammingSearch): HammingResult {
     }),
   )
   const keys = new Uint32Array(n)
-  const order = new Int32Array(n)
   const sorter = new RadixSorter(n)
   const dist = new Uint8Array(K)
   const limits = Int32Array.from(thresholds)
@@ -359,7 +374,6 @@ export function findPairsWithin(search: HammingSearch): HammingResult {
       const shift = 2 ** (tableChunks[1] as Chunk).length
       for (let i = 0; i < n; i++) {
         keys[i] = ((first[i] as number) * shift + (second[i] as number)) >>> 0
-        order[i] = i
       }
     } else {
       const shifts = tableChunks.map((chunk) => 2 ** chunk.length)
@@ -370,10 +384,9 @@ export function findPairsWithin(search: HammingSearch): HammingResult {
           key = exactKey ? (key * (shifts[k] as number) + v) >>> 0 : mix32(key ^ v)
         }
         keys[i] = key
-        order[i] = i
       }
     }
-    const sorted = sorter.sort(keys, order, exactKey ? keyBits : 32)
+    const sorted = sorter.sort(keys, exactKey ? keyBits : 32)
     verified += scanBuckets(sorted.keys, sorted.order, (a, b) => {
       const pa = a * S
       const pb = b * S

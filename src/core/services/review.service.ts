@@ -558,6 +558,9 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
         }
         dupes.removeSeparatedPairs(decision.id)
         bursts.removeExclusions(decision.id)
+        // A reopened group or burst may overlap ones found since: one open group per photo.
+        dupes.deleteOpenGroupsOverlapping(decision.payload.groups.map((g) => g.id))
+        bursts.deleteOpenOverlapping(decision.payload.bursts.map((b) => b.id))
         decisions.update(decision.id, { state: 'undone', undoneAt: now() })
       })()
       engine.events.emit('catalogChanged', { reason: 'undo' })

@@ -370,6 +370,20 @@ export class BurstRepository {
     this.db.prepare('DELETE FROM burst_exclusions WHERE decision_id = ?').run(decisionId)
   }
 
+  /** Deletes open bursts, other than `keepIds`, that share a frame with them (after an undo). */
+  deleteOpenOverlapping(keepIds: readonly number[]): number {
+    if (keepIds.length === 0) return 0
+    const ids = JSON.stringify(keepIds)
+    return this.db
+      .prepare(
+        `DELETE FROM bursts WHERE status = 'open'
+           AND id NOT IN (SELECT value FROM json_each(@ids))
+           AND id IN (SELECT m.burst_id FROM burst_members m WHERE m.photo_id IN (
+             SELECT photo_id FROM burst_members WHERE burst_id IN (SELECT value FROM json_each(@ids))))`,
+      )
+      .run({ ids }).changes
+  }
+
   /** Drops removed photos from open bursts; bursts left with fewer than 3 frames go. */
   pruneOpen(minFrames = 3): void {
     this.db.transaction(() => {

@@ -455,6 +455,24 @@ export class DuplicateRepository {
     })()
   }
 
+  /**
+   * Deletes open groups, other than `keepIds`, that share a photo with them: after an undo
+   * reopens a group, a photo must still be in one open group only. The next duplicates run
+   * recomputes whatever was removed.
+   */
+  deleteOpenGroupsOverlapping(keepIds: readonly number[]): number {
+    if (keepIds.length === 0) return 0
+    const ids = JSON.stringify(keepIds)
+    return this.db
+      .prepare(
+        `DELETE FROM dup_groups WHERE status = 'open'
+           AND id NOT IN (SELECT value FROM json_each(@ids))
+           AND id IN (SELECT m.group_id FROM dup_members m WHERE m.photo_id IN (
+             SELECT photo_id FROM dup_members WHERE group_id IN (SELECT value FROM json_each(@ids))))`,
+      )
+      .run({ ids }).changes
+  }
+
   /** Groups the photo belongs to (info panel). */
   groupsOfPhoto(photoId: number): {
     groupId: number
