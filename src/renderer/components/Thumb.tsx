@@ -1,5 +1,6 @@
-import { memo, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import { mediaUrl, type ThumbSize } from '../api/client'
+import { SCROLL_SETTLE_MS, scrolledRecently } from './scroll-activity'
 
 /**
  * A catalog thumbnail by id. Until analysis has made one the host answers 404 and the cell shows
@@ -16,6 +17,14 @@ export const Thumb = memo(function Thumb(props: {
 }) {
   const key = `${props.id}:${props.epoch ?? 0}`
   const [failedFor, setFailedFor] = useState<string | null>(null)
+  // Mounted mid-scroll: wait until the cell has stayed on screen a moment (see scroll-activity).
+  const [ready, setReady] = useState(() => !scrolledRecently())
+  useEffect(() => {
+    if (ready) return
+    const timer = setTimeout(() => setReady(true), SCROLL_SETTLE_MS)
+    return () => clearTimeout(timer)
+  }, [ready])
+  if (!ready) return <div className={`thumb-pending ${props.className ?? ''}`} />
   if (failedFor === key) {
     return (
       <div

@@ -112,11 +112,7 @@ export function CompareColumn(props: {
         </div>
       </dl>
       <div className="compare-actions">
-        <button
-          className={m.keep ? 'primary' : ''}
-          onClick={rest.onKeep}
-          data-testid="member-keep"
-        >
+        <button className={m.keep ? 'primary' : ''} onClick={rest.onKeep} data-testid="member-keep">
           Keep (K)
         </button>
         <button

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { Grid, useGridRef } from 'react-window'
 import { useShallow } from 'zustand/react/shallow'
 import { EmptyState } from '../../components/EmptyState'
+import { noteScroll } from '../../components/scroll-activity'
 import { useElementSize } from '../../components/use-element-size'
 import { useUiStore } from '../../app/ui.store'
 import { GridCell, type GridCellData } from './GridCell'
@@ -154,6 +155,7 @@ export function LibraryGrid() {
           rowHeight={rowHeight}
           overscanCount={2}
           style={{ width, height }}
+          onScroll={() => noteScroll()}
           onCellsRendered={(visibleCells) => {
             useLibraryStore
               .getState()
