@@ -105,8 +105,11 @@ function printResolution(ctx: CliContext, result: ResolveResult, what: string): 
   if (ctx.json) {
     ctx.printJson(result)
   } else {
-    const verb = result.applied ? 'moved' : 'would move'
-    ctx.out(`${what}: ${s.groups} resolved, ${s.files} files ${verb} (${formatBytes(s.bytes)})`)
+    ctx.out(
+      result.applied
+        ? `${what}: ${s.groups} resolved, ${result.moved.length} files moved away (${formatBytes(result.moved.reduce((sum, m) => sum + m.bytes, 0))})`
+        : `${what}: ${s.groups} to resolve, ${s.files} files would move (${formatBytes(s.bytes)} freed)`,
+    )
     for (const m of result.moved) ctx.out(`  moved ${m.from} → ${m.to ?? 'OS trash'}`)
     for (const k of s.skipped) ctx.out(`  kept ${k.path}: ${k.reason}`)
     if (result.applied)

@@ -141,12 +141,17 @@ export function planDuplicateGroups(input: DuplicatePlanInput): DuplicatePlan {
       }
       const m = describeMatch(rows, found.nodes, keeperRow, row, input.options)
       const d = m.distance
+      // A byte copy of another (non-keeper) member says so: resolving compares the bytes.
+      const twin =
+        m.kind === 'copy'
+          ? undefined
+          : group.rows.find((r) => r !== row && found.nodes.nodeOf[r] === found.nodes.nodeOf[row])
       return {
         photoId,
         suggested: 'remove',
         match: m.kind,
         distance: d,
-        reason: m.reason,
+        reason: twin === undefined ? m.reason : `${m.reason}; byte-identical to #${rows.ids[twin]}`,
         order: d ? d.ahash + d.dhash + (d.phash + d.whash) / 64 : 0,
       }
     })

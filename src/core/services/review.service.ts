@@ -100,12 +100,11 @@ function planSubject(
   const present = members.filter((m) => !m.missing)
   const keepers = present.filter((m) => m.keep && fileSize(m.path) !== null)
   if (keepers.length === 0) {
+    const reason = present.some((m) => m.keep)
+      ? 'the kept copy is not on disk: nothing in this group is removed'
+      : 'no member is marked keep: nothing in this group is removed'
     for (const m of present.filter((x) => !x.keep)) {
-      skipped.push({
-        photoId: m.photoId,
-        path: m.path,
-        reason: 'no kept copy exists on disk: nothing in this group is removed',
-      })
+      skipped.push({ photoId: m.photoId, path: m.path, reason })
     }
     return null
   }
