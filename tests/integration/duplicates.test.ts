@@ -47,7 +47,7 @@ let catalogFile: string
 let engine: Engine
 let api: VamImpl
 const sets = new Map<string, string[]>()
-let extremes: string[] = []
+const extremes: string[] = []
 let burstFrames: string[] = []
 let hardA = ''
 let hardB = ''

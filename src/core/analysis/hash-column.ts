@@ -83,29 +83,3 @@ export function setFromStored(column: Hash64Column, i: number, value: unknown): 
   }
   return false
 }
-
-/** A column grown as rows stream in (the job reads hashes with an iterator, not all at once). */
-export class GrowableHashColumn {
-  private hi = new Uint32Array(1024)
-  private lo = new Uint32Array(1024)
-  length = 0
-
-  push(hi: number, lo: number): void {
-    if (this.length === this.hi.length) {
-      const hi2 = new Uint32Array(this.hi.length * 2)
-      const lo2 = new Uint32Array(this.lo.length * 2)
-      hi2.set(this.hi)
-      lo2.set(this.lo)
-      this.hi = hi2
-      this.lo = lo2
-    }
-    this.hi[this.length] = hi >>> 0
-    this.lo[this.length] = lo >>> 0
-    this.length++
-  }
-
-  /** A view of the filled part (no copy). */
-  column(): Hash64Column {
-    return { hi: this.hi.subarray(0, this.length), lo: this.lo.subarray(0, this.length) }
-  }
-}
