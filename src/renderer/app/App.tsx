@@ -12,6 +12,7 @@ import { LibraryGrid } from '../features/library/LibraryGrid'
 import { useLibraryStore } from '../features/library/library.store'
 import { MapPage } from '../features/map/MapPage'
 import { SearchBox } from '../features/search/SearchBox'
+import { useSearchStore } from '../features/search/search.store'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { useSettingsStore } from '../features/settings/settings.store'
 import { Viewer } from '../features/viewer/Viewer'
@@ -81,6 +82,7 @@ export function App() {
     void useJobsStore.getState().load()
     void useLibraryStore.getState().loadSidebar()
     void useCountsStore.getState().refresh()
+    void useSearchStore.getState().loadModel()
     useLibraryStore.getState().ensureRange(0, 0)
     return disconnect
   }, [])

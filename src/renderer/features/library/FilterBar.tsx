@@ -50,6 +50,7 @@ function Chip(props: {
 
 /** Filter chips, sort and thumbnail size: the grid's query controls. */
 export function FilterBar() {
+  const search = useLibraryStore((s) => s.search)
   const { filter, sort, descending, cellSize, cameras, total } = useLibraryStore(
     useShallow((s) => ({
       filter: s.query.filter,
@@ -70,6 +71,15 @@ export function FilterBar() {
 
   return (
     <div className="filter-bar" data-testid="filter-bar">
+      {search && (
+        <Chip
+          label={`${search.spec.kind === 'text' ? `“${search.spec.query}”` : `Like ${search.spec.label}`} · ${search.hits} best of ${search.candidates.toLocaleString()} (${Math.round(search.searchMs)} ms)`}
+          active
+          onClick={() => undefined}
+          onClear={() => store.clearSearch()}
+          testId="chip-search"
+        />
+      )}
       <Chip
         label={
           filter.dateFrom || filter.dateTo

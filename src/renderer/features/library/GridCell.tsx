@@ -13,6 +13,8 @@ export interface GridCellData {
   readonly selection: Selection
   readonly thumbSize: 256 | 1024
   readonly mediaEpoch: number
+  /** CLIP similarity per photo id while search results are shown. */
+  readonly scores: ReadonlyMap<number, number> | null
   onCellClick(index: number, event: React.MouseEvent): void
   onCellOpen(index: number): void
 }
@@ -54,6 +56,11 @@ export function GridCell(props: CellComponentProps<GridCellData>) {
           epoch={props.mediaEpoch}
         />
         {photo.missing && <span className="badge warn">missing</span>}
+        {props.scores?.has(photo.id) && (
+          <span className="badge score" title="CLIP similarity">
+            {(props.scores.get(photo.id) ?? 0).toFixed(2)}
+          </span>
+        )}
       </div>
       <div className="grid-cell-name">{photo.name}</div>
     </div>

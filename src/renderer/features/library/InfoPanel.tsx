@@ -1,6 +1,7 @@
 import type { PhotoDetail } from '../../../shared/contract/photos'
 import { ValueTable } from '../../components/ValueTable'
 import { formatBytes, formatDate } from '../../components/format'
+import { useSearchStore } from '../search/search.store'
 import { useLibraryStore } from './library.store'
 import { selectedCount } from './selection'
 
@@ -10,6 +11,23 @@ function Section(props: { title: string; children: React.ReactNode; testId?: str
       <h3>{props.title}</h3>
       {props.children}
     </section>
+  )
+}
+
+/** "More like this" (CLIP), offered when a model is active. */
+function MoreLikeThis(props: { id: number; name: string }) {
+  const model = useSearchStore((s) => s.model)
+  if (!model) return null
+  return (
+    <button
+      onClick={() =>
+        void useLibraryStore
+          .getState()
+          .runSearch({ kind: 'similar', photoId: props.id, label: props.name })
+      }
+    >
+      More like this
+    </button>
   )
 }
 
@@ -26,6 +44,7 @@ export function PhotoInfo(props: { detail: PhotoDetail }) {
       <h2 className="info-title" title={p.path}>
         {p.name}
       </h2>
+      <MoreLikeThis id={p.id} name={p.name} />
       <Section title="File">
         <ValueTable
           value={{

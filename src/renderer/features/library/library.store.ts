@@ -52,6 +52,10 @@ export interface LibraryState {
   readonly viewerIndex: number | null
   /** Milliseconds from a query change to its first page (the UI benchmark reads it). */
   readonly lastQueryMs: number | null
+  /** A CLIP search (text or "more like this") shown in the grid instead of the plain query. */
+  readonly search: ActiveSearch | null
+  /** Similarity per photo id while a search is shown. */
+  readonly scores: ReadonlyMap<number, number> | null
 
   setFilter(patch: Partial<PhotoFilter>): void
   replaceFilter(filter: PhotoFilter): void
@@ -68,7 +72,25 @@ export interface LibraryState {
   selectAll(): void
   openViewer(index: number | null): void
   loadDetail(id: number | null): Promise<void>
+  /** Ranks photos with CLIP (combined with the current filters) and shows them in rank order. */
+  runSearch(spec: SearchSpec): Promise<void>
+  clearSearch(): void
 }
+
+/** What a CLIP search asks for. */
+export type SearchSpec =
+  | { readonly kind: 'text'; readonly query: string }
+  | { readonly kind: 'similar'; readonly photoId: number; readonly label: string }
+
+export interface ActiveSearch {
+  readonly spec: SearchSpec
+  readonly hits: number
+  readonly candidates: number
+  readonly searchMs: number
+}
+
+/** Results a CLIP search shows at most (ranked; the rest are less alike than these). */
+const SEARCH_LIMIT = 1000
 
 let visible: [number, number] = [0, 0]
 /**
@@ -91,6 +113,12 @@ function cleanFilter(filter: PhotoFilter): PhotoFilter {
 export const useLibraryStore = create<LibraryState>()((set, get) => {
   let queryStartedAt = 0
   const startQuery = (query: LibraryQuery) => {
+    const search = get().search
+    if (search) {
+      set({ query })
+      void get().runSearch(search.spec)
+      return
+    }
     const cache = new PageCache(queryKey(query))
     queryStartedAt = performance.now()
     set({
@@ -154,6 +182,8 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
     detailError: null,
     viewerIndex: null,
     lastQueryMs: null,
+    search: null,
+    scores: null,
 
     setFilter(patch) {
       const { query } = get()
@@ -182,6 +212,8 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
       ) {
         cache.touch(p)
       }
+      // Search results arrive whole; there is nothing to page in.
+      if (get().search) return
       const fetchVisible = () => {
         lastFetchAt = performance.now()
         const current = get().cache
@@ -205,6 +237,12 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
       }
     },
     refresh() {
+      const search = get().search
+      if (search) {
+        set({ mediaEpoch: get().mediaEpoch + 1 })
+        void get().runSearch(search.spec)
+        return
+      }
       const { cache } = get()
       set({ mediaEpoch: get().mediaEpoch + 1 })
       cache.invalidate()
@@ -247,6 +285,56 @@ export const useLibraryStore = create<LibraryState>()((set, get) => {
         set({ selection: clickIndex(get().selection, index) })
         void get().loadDetail(get().cache.get(index)?.id ?? null)
       }
+    },
+    async runSearch(spec) {
+      const { query } = get()
+      try {
+        const result =
+          spec.kind === 'text'
+            ? await api().search.text({
+                query: spec.query,
+                limit: SEARCH_LIMIT,
+                filter: query.filter,
+              })
+            : await api().search.similar({
+                photoId: spec.photoId,
+                limit: SEARCH_LIMIT,
+                filter: query.filter,
+              })
+        const cache = new PageCache(`search:${JSON.stringify(spec)}:${queryKey(query)}`)
+        const items = result.hits.map((h) => h.photo)
+        for (let p = 0; p * cache.pageSize < Math.max(1, items.length); p++) {
+          cache.store(
+            p,
+            items.slice(p * cache.pageSize, (p + 1) * cache.pageSize),
+            items.length,
+            cache.markPending(p),
+          )
+        }
+        set({
+          cache,
+          total: items.length,
+          version: get().version + 1,
+          loading: false,
+          error: null,
+          selection: EMPTY_SELECTION,
+          viewerIndex: null,
+          search: {
+            spec,
+            hits: items.length,
+            candidates: result.candidates,
+            searchMs: result.searchMs,
+          },
+          scores: new Map(result.hits.map((h) => [h.photo.id, h.score])),
+        })
+      } catch (error) {
+        set({ error: errorMessage(error), loading: false })
+      }
+    },
+    clearSearch() {
+      if (!get().search) return
+      set({ search: null, scores: null })
+      startQuery(get().query)
     },
     async loadDetail(id) {
       const request = ++detailRequest

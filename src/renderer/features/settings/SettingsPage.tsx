@@ -1,5 +1,8 @@
 import { useState } from 'react'
 import type { Settings } from '../../../shared/settings'
+import { api } from '../../api/client'
+import { errorMessage } from '../../api/api-error'
+import { useSearchStore } from '../search/search.store'
 import { useSettingsStore, type SettingsPatch } from './settings.store'
 
 function NumberField(props: {
@@ -57,6 +60,46 @@ function TextField(props: {
   )
 }
 
+/** The CLIP model: validated by the engine (search.setModel) before it becomes active. */
+function ClipModelField(props: { dir: string }) {
+  const model = useSearchStore((s) => s.model)
+  const [status, setStatus] = useState<string | null>(null)
+  return (
+    <>
+      <TextField
+        label="CLIP model folder"
+        help="A folder with a CLIP image encoder and text encoder (ONNX) and tokenizer.json. Run the CLIP job after setting it; the search box then finds photos by description."
+        value={props.dir}
+        placeholder="(no model: search matches file names and cameras)"
+        onSave={(dir) => {
+          if (!dir) return
+          setStatus('Checking the model…')
+          api()
+            .search.setModel({ dir })
+            .then(
+              async (info) => {
+                setStatus(
+                  `Active: ${info.name} (${info.dim}-d). Run the CLIP job to embed your photos.`,
+                )
+                await useSearchStore.getState().loadModel()
+                await useSettingsStore.getState().load()
+              },
+              (error: unknown) => setStatus(`Not a usable CLIP model: ${errorMessage(error)}`),
+            )
+        }}
+      />
+      {(status ?? model) && (
+        <p className="setting-help" data-testid="clip-status">
+          {status ??
+            (model
+              ? `Active model ${model.name}: ${model.embedded.toLocaleString()} of ${model.photos.toLocaleString()} photos embedded.`
+              : '')}
+        </p>
+      )}
+    </>
+  )
+}
+
 function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): void }) {
   const { settings, save } = props
   return (
@@ -104,13 +147,7 @@ function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): v
         onSave={(v) => save({ mapTileUrl: v })}
       />
       <h2>Search</h2>
-      <TextField
-        label="CLIP model folder"
-        help="A folder with a CLIP image encoder, text encoder (ONNX) and tokenizer.json. Text search uses it once the Clip job has run."
-        value={settings.clipModelDir}
-        placeholder="(no model: search matches file names and cameras)"
-        onSave={(v) => save({ clipModelDir: v })}
-      />
+      <ClipModelField dir={settings.clipModelDir} />
       <h2>Appearance</h2>
       <label className="setting">
         <span className="setting-label">Theme</span>
