@@ -10,7 +10,6 @@ import type {
   SkippedFile,
   UndoResult,
 } from '../../shared/contract/review'
-import { strictAssert } from '../../shared/assert'
 import { formatBytes } from '../analysis/best-copy'
 import { backupCatalog } from '../catalog/backup-service'
 import { BurstRepository } from '../catalog/repositories/burst.repository'
@@ -48,6 +47,18 @@ import {
  * 6. Files are moved, never deleted: to the OS trash (host.trashItem) or into the quarantine
  *    folder with their path preserved; each move and each row change is in `decisions` first.
  */
+
+/** A request that cannot be honoured (unknown id, group not open, …): a plain message for the user. */
+export class ReviewError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ReviewError'
+  }
+}
+
+function ensure(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new ReviewError(message)
+}
 
 /** One file to remove, and the kept file it must equal byte for byte (byte copies). */
 interface PlannedRemoval {
@@ -154,12 +165,12 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
 
   const mustGroup = (id: number): DuplicateGroupDto => {
     const group = dupes.getGroup(id)
-    strictAssert(group, `no duplicate group ${id}`)
+    ensure(group, `no duplicate group ${id}`)
     return group
   }
   const mustBurst = (id: number): BurstDto => {
     const burst = bursts.getBurst(id)
-    strictAssert(burst, `no burst ${id}`)
+    ensure(burst, `no burst ${id}`)
     return burst
   }
 
@@ -168,9 +179,9 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     const subjects: SubjectPlan[] = []
     for (const id of ids) {
       const group = mustGroup(id)
-      strictAssert(group.status === 'open', `group ${id} is ${group.status}`)
+      ensure(group.status === 'open', `group ${id} is ${group.status}`)
       if (keep !== undefined) {
-        strictAssert(
+        ensure(
           group.members.some((m) => m.photoId === keep && !m.missing),
           `photo ${keep} is not a present member of group ${id}`,
         )
@@ -200,7 +211,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     const subjects: SubjectPlan[] = []
     for (const id of ids) {
       const burst = mustBurst(id)
-      strictAssert(burst.status === 'open', `burst ${id} is ${burst.status}`)
+      ensure(burst.status === 'open', `burst ${id} is ${burst.status}`)
       const before: SubjectBefore = {
         id,
         status: burst.status,
@@ -332,7 +343,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     openIds: () => number[],
   ): number[] => {
     if (input.all) return openIds()
-    strictAssert(input.ids && input.ids.length > 0, 'give group ids or all: true')
+    ensure(input.ids && input.ids.length > 0, 'give group ids or all: true')
     return [...new Set(input.ids)]
   }
 
@@ -397,17 +408,14 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     }),
     duplicateGroup: ({ id }) => dupes.getGroup(id),
     setDuplicateRole: ({ groupId, photoId, role }) => {
-      strictAssert(mustGroup(groupId).status === 'open', `group ${groupId} is not open`)
-      strictAssert(
-        dupes.setRole(groupId, photoId, role),
-        `photo ${photoId} is not in group ${groupId}`,
-      )
+      ensure(mustGroup(groupId).status === 'open', `group ${groupId} is not open`)
+      ensure(dupes.setRole(groupId, photoId, role), `photo ${photoId} is not in group ${groupId}`)
       return mustGroup(groupId)
     },
     chooseKeeper: ({ groupId, photoId }) => {
       const group = mustGroup(groupId)
-      strictAssert(group.status === 'open', `group ${groupId} is not open`)
-      strictAssert(
+      ensure(group.status === 'open', `group ${groupId} is not open`)
+      ensure(
         group.members.some((m) => m.photoId === photoId),
         `photo ${photoId} is not in group ${groupId}`,
       )
@@ -416,7 +424,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     },
     resolveDuplicates: async ({ ids, all, keep, confirm }) => {
       const chosen = selection({ ids, all }, () => dupes.openGroupIds())
-      strictAssert(keep === undefined || chosen.length === 1, '`keep` needs exactly one group')
+      ensure(keep === undefined || chosen.length === 1, '`keep` needs exactly one group')
       const plan = planDuplicates(chosen, keep)
       if (!confirm) {
         return {
@@ -431,7 +439,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     },
     dismissDuplicates: ({ groupId }) => {
       const group = mustGroup(groupId)
-      strictAssert(group.status === 'open', `group ${groupId} is ${group.status}`)
+      ensure(group.status === 'open', `group ${groupId} is ${group.status}`)
       const at = now()
       const id = db.transaction(() => {
         const decisionId = decisions.create({
@@ -471,8 +479,8 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     burst: ({ id }) => bursts.getBurst(id),
     setBurstBest: ({ burstId, photoId }) => {
       const burst = mustBurst(burstId)
-      strictAssert(burst.status === 'open', `burst ${burstId} is not open`)
-      strictAssert(
+      ensure(burst.status === 'open', `burst ${burstId} is not open`)
+      ensure(
         burst.members.some((m) => m.photoId === photoId),
         `photo ${photoId} is not in burst ${burstId}`,
       )
@@ -480,11 +488,8 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
       return mustBurst(burstId)
     },
     setBurstRole: ({ burstId, photoId, role }) => {
-      strictAssert(mustBurst(burstId).status === 'open', `burst ${burstId} is not open`)
-      strictAssert(
-        bursts.setRole(burstId, photoId, role),
-        `photo ${photoId} is not in burst ${burstId}`,
-      )
+      ensure(mustBurst(burstId).status === 'open', `burst ${burstId} is not open`)
+      ensure(bursts.setRole(burstId, photoId, role), `photo ${photoId} is not in burst ${burstId}`)
       return mustBurst(burstId)
     },
     resolveBursts: async ({ ids, all, confirm }) => {
@@ -503,7 +508,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     },
     dismissBurst: ({ burstId }) => {
       const burst = mustBurst(burstId)
-      strictAssert(burst.status === 'open', `burst ${burstId} is ${burst.status}`)
+      ensure(burst.status === 'open', `burst ${burstId} is ${burst.status}`)
       const at = now()
       const id = db.transaction(() => {
         const decisionId = decisions.create({
@@ -538,11 +543,8 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     undo: async ({ decisionId }): Promise<UndoResult> => {
       const decision =
         decisionId !== undefined ? decisions.get(decisionId) : decisions.latestUndoable()
-      strictAssert(
-        decision,
-        decisionId !== undefined ? `no decision ${decisionId}` : 'nothing to undo',
-      )
-      strictAssert(decision.state !== 'undone', `decision ${decision.id} is already undone`)
+      ensure(decision, decisionId !== undefined ? `no decision ${decisionId}` : 'nothing to undo')
+      ensure(decision.state !== 'undone', `decision ${decision.id} is already undone`)
       if (decision.payload.moves.length > 0)
         await backupCatalog(db, paths, `before-undo-${decision.id}`)
       const { restored, manual } = await restoreMoves(decision)
