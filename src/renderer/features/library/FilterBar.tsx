@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { PhotoFilterSchema, type PhotoFilter } from '../../../shared/contract/photos'
 import type { PhotoSort } from '../../../shared/photos'
 import { useShallow } from 'zustand/react/shallow'
+import { useSearchStore } from '../search/search.store'
 import { useLibraryStore } from './library.store'
 
 const SORTS: readonly { value: PhotoSort; label: string }[] = [
@@ -76,7 +77,10 @@ export function FilterBar() {
           label={`${search.spec.kind === 'text' ? `“${search.spec.query}”` : `Like ${search.spec.label}`} · ${search.hits} best of ${search.candidates.toLocaleString()} (${Math.round(search.searchMs)} ms)`}
           active
           onClick={() => undefined}
-          onClear={() => store.clearSearch()}
+          onClear={() => {
+            useSearchStore.setState({ text: '' })
+            store.clearSearch()
+          }}
           testId="chip-search"
         />
       )}
