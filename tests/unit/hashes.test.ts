@@ -7,6 +7,7 @@ import {
   bitsToHash,
   greyFromRgb,
   hammingDistance,
+  hashesWithStats,
   hashToHex,
   hashToSigned,
   hexToHash,
@@ -122,5 +123,18 @@ describe('hash encoding', () => {
     expect(wHashScale(2560, 1600)).toBe(1024)
     expect(wHashScale(451, 300)).toBe(256)
     expect(wHashScale(4, 4)).toBe(8)
+  })
+})
+
+describe(hashesWithStats.name, () => {
+  it('flags near-uniform images as low-information, real photos not', async () => {
+    const flat = { width: 64, height: 48, data: new Uint8Array(64 * 48).fill(250) }
+    for (let i = 0; i < flat.data.length; i += 97) flat.data[i] = 240
+    expect(hashesWithStats(flat).lowInformation).toBe(true)
+    expect(hashesWithStats(flat).stddev).toBeLessThan(6)
+    const photo = await storedGrey(path.join(FIXTURES, 'photos', 'mate_Dune.jpg'), 1024)
+    const stats = hashesWithStats(photo)
+    expect(stats.lowInformation).toBe(false)
+    expect(stats.stddev).toBeGreaterThan(20)
   })
 })
