@@ -80,10 +80,34 @@ test.describe('analyze and review', () => {
     await expect(page.getByTestId('toast')).toContainText('Undone')
   })
 
-  test('bursts page explains what to do when there are none', async ({ page, host }) => {
+  test('review a burst: choose another best frame, keep it and remove the rest, undo', async ({
+    page,
+    host,
+  }) => {
+    if ((await waitForJob(host, 'analyze').catch(() => 'none')) === 'none') {
+      await host.call('jobs', 'start', { params: { kind: 'analyze' } })
+      await waitForJob(host, 'analyze')
+    }
+    await host.call('jobs', 'start', { params: { kind: 'bursts' } })
+    expect(await waitForJob(host, 'bursts')).toBe('completed')
     await page.goto(host.url)
     await page.getByTestId('nav-bursts').click()
-    await expect(page.getByTestId('bursts-page')).toBeVisible()
+    const frames = page.getByTestId('burst-frame')
+    await expect(frames).toHaveCount(3)
+    // The sharp first frame is the suggested best; B on frame 2 makes that one the best instead.
+    await expect(frames.nth(0)).toHaveAttribute('data-best', 'true')
     await snap(page, '16-bursts')
+    await page.keyboard.press('2')
+    await page.keyboard.press('b')
+    await expect(frames.nth(1)).toHaveAttribute('data-best', 'true')
+    await expect(frames.nth(0)).toHaveAttribute('data-best', 'false')
+    const paths = await frames.evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''))
+    const removed = [paths[0], paths[2]] as string[]
+    await page.keyboard.press('Enter')
+    await page.getByRole('button', { name: 'Move files and resolve' }).click()
+    for (const p of removed) await expect.poll(() => existsSync(p)).toBe(false)
+    expect(existsSync(paths[1] as string)).toBe(true)
+    await page.keyboard.press('Control+z')
+    for (const p of removed) await expect.poll(() => existsSync(p)).toBe(true)
   })
 })

@@ -92,6 +92,41 @@ async function writeGeoPhotos(dir: string): Promise<void> {
   }
 }
 
+/**
+ * A burst: three frames from one camera body one second apart, distinct scenes (so they are not
+ * near duplicates), the first sharp and the others blurred (so the best pick is clear).
+ */
+async function writeBurst(dir: string): Promise<void> {
+  const width = 400
+  const height = 300
+  for (let i = 0; i < 3; i++) {
+    const pixels = Buffer.alloc(width * height * 3)
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 3
+        const v =
+          i === 0
+            ? (Math.floor(x / 8) + Math.floor(y / 8)) % 2
+            : i === 1
+              ? Math.floor(x / 20) % 2
+              : Math.floor(Math.hypot(x - 200, y - 150) / 15) % 2
+        pixels[o] = v ? 230 : 30
+        pixels[o + 1] = v ? 200 - i * 40 : 60
+        pixels[o + 2] = v ? 40 + i * 80 : 90
+      }
+    }
+    let image = sharp(pixels, { raw: { width, height, channels: 3 } })
+    if (i > 0) image = image.blur(6)
+    await image
+      .jpeg({ quality: 90 })
+      .withExif({
+        IFD0: { Make: 'E2ECam', Model: 'Burst 9' },
+        IFD2: { DateTimeOriginal: `2022:07:14 12:00:0${i}` },
+      })
+      .toFile(path.join(dir, `burst_${i + 1}.jpg`))
+  }
+}
+
 /** Starts `vam serve` from source on a fresh catalog and waits for its URL. */
 async function startServe(catalog: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
@@ -138,6 +173,7 @@ export const test = base.extend<object, { host: HostFixture }>({
       for (const f of readdirSync(fixtures))
         copyFileSync(path.join(fixtures, f), path.join(photosDir, f))
       await writeGeoPhotos(photosDir)
+      await writeBurst(photosDir)
       // A duplicate group for the review spec: a byte copy and a 50% resized copy of one photo.
       const kite = path.join(photosDir, 'kde_Kite.jpg')
       copyFileSync(kite, path.join(photosDir, 'kde_Kite_copy.jpg'))
