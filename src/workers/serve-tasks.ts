@@ -22,9 +22,17 @@ export function serveTasks(
       })
       return
     }
+    // Each reply carries the worker's resident memory so the pool can recycle a worker whose
+    // heap has grown (e.g. the HEIC decoder's WASM memory never shrinks).
     task(request.input).then(
-      (output) => reply({ seq: request.seq, ok: true, output }),
-      (error: unknown) => reply({ seq: request.seq, ok: false, error: serializeError(error) }),
+      (output) => reply({ seq: request.seq, ok: true, output, rss: process.memoryUsage.rss() }),
+      (error: unknown) =>
+        reply({
+          seq: request.seq,
+          ok: false,
+          error: serializeError(error),
+          rss: process.memoryUsage.rss(),
+        }),
     )
   })
   reply({ ready: true, pid: process.pid })

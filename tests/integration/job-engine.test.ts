@@ -232,6 +232,25 @@ describe(WorkerPool.name, () => {
     }
   })
 
+  it('recycles a worker whose memory grew past the limit, without failing its task', async () => {
+    const logs: string[] = []
+    const pool = new WorkerPool({
+      spawn: nodeSpawnWorker(),
+      size: 1,
+      recycleAboveBytes: 1,
+      log: (m) => logs.push(m),
+    })
+    try {
+      const first = await pool.run('ping', { echo: 'a' })
+      const second = await pool.run('ping', { echo: 'b' })
+      expect(second.echo).toBe('b')
+      expect(second.pid).not.toBe(first.pid)
+      expect(logs[0]).toMatch(/recycled at \d+ MB resident/)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('runs tasks on several workers at once', async () => {
     const pool = new WorkerPool({ spawn: nodeSpawnWorker(), size: 2 })
     try {

@@ -22,6 +22,9 @@ export function nodeSpawnWorker(): SpawnWorker {
     const child = fork(entry, [], {
       execArgv,
       serialization: 'advanced',
+      // Fewer malloc arenas: libvips/libheif threads otherwise keep one arena each, which holds
+      // on to freed memory and inflates each worker's resident size.
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     let exited = false

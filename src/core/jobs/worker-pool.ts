@@ -23,7 +23,15 @@ export interface WorkerPoolOptions {
   readonly size: number
   /** Prefix for log lines about worker lifecycle. */
   readonly log?: (message: string) => void
+  /**
+   * A worker whose resident memory after a task exceeds this is replaced by a fresh one, so
+   * memory a decoder never gives back (WASM heaps, allocator fragmentation) cannot accumulate.
+   */
+  readonly recycleAboveBytes?: number
 }
+
+/** Default recycling threshold: the per-worker memory budget. */
+export const DEFAULT_WORKER_RECYCLE_BYTES = 300 * 1024 * 1024
 
 /**
  * A fixed pool of worker processes, one task at a time per worker. A worker that dies mid-task
@@ -102,9 +110,22 @@ export class WorkerPool {
     const pending = slot.busy
     if (!pending || pending.seq !== message.seq) return
     slot.busy = null
+    const limit = this.options.recycleAboveBytes ?? DEFAULT_WORKER_RECYCLE_BYTES
+    if (message.rss !== undefined && message.rss > limit) this.recycle(slot, message.rss)
     if (message.ok) pending.resolve(message.output)
     else pending.reject(deserializeError(message.error))
     this.dispatch()
+  }
+
+  /** Retires an idle worker; a replacement starts on the next dispatch. */
+  private recycle(slot: Slot, rss: number): void {
+    this.options.log?.(
+      `worker ${slot.channel.pid ?? '?'} recycled at ${Math.round(rss / 1048576)} MB resident`,
+    )
+    slot.alive = false
+    const index = this.slots.indexOf(slot)
+    if (index >= 0) this.slots.splice(index, 1)
+    slot.channel.kill()
   }
 
   private onExit(slot: Slot, code: number | null): void {

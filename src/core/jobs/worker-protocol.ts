@@ -9,8 +9,13 @@ export interface WorkerRequest {
 
 /** Worker → main. */
 export type WorkerReply =
-  | { readonly seq: number; readonly ok: true; readonly output: unknown }
-  | { readonly seq: number; readonly ok: false; readonly error: SerializedError }
+  | { readonly seq: number; readonly ok: true; readonly output: unknown; readonly rss?: number }
+  | {
+      readonly seq: number
+      readonly ok: false
+      readonly error: SerializedError
+      readonly rss?: number
+    }
   | { readonly ready: true; readonly pid: number }
 
 /**
