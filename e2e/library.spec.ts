@@ -21,6 +21,8 @@ test.describe('library', () => {
     await page.getByTestId('nav-all-photos').click()
     const grid = page.getByTestId('photo-grid')
     await expect(grid).toHaveAttribute('data-total', String(host.photoCount))
+    // Small thumbnails so every photo of the fixture fits on one screen.
+    await page.getByLabel('Thumbnail size').fill('80')
     await expect(page.getByTestId('grid-cell')).toHaveCount(host.photoCount)
     await expect(page.getByTestId('folder-tree')).toContainText(String(host.photoCount))
     await snap(page, '04-library-grid')
@@ -92,5 +94,26 @@ test.describe('library', () => {
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     await snap(page, '09-settings-dark')
     await page.getByTestId('theme-select').selectOption('system')
+  })
+})
+
+test.describe('drop to import', () => {
+  test('dragging files over the window shows the overlay; a drop in a browser asks for the path', async ({
+    page,
+    host,
+  }) => {
+    await page.goto(host.url)
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['x'], 'Holiday 2023', { type: '' }))
+      return dt
+    })
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer })
+    await expect(page.getByTestId('drop-overlay')).toContainText('Drop a folder')
+    await snap(page, '19-drop-overlay')
+    await page.dispatchEvent('body', 'drop', { dataTransfer })
+    await expect(page.getByTestId('import-page')).toBeVisible()
+    await expect(page.getByTestId('import-path')).toHaveValue('Holiday 2023')
+    await expect(page.getByTestId('drop-overlay')).toContainText('Import')
   })
 })

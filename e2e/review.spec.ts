@@ -13,6 +13,7 @@ test.describe('analyze and review', () => {
     const row = page.locator('[data-testid=job-row][data-kind=analyze]').first()
     await expect(row).toHaveAttribute('data-state', 'completed', { timeout: 110_000 })
     await page.getByTestId('job-dock-toggle').click()
+    await page.getByLabel('Thumbnail size').fill('80')
     const images = page.locator('[data-testid=grid-cell] img')
     await expect(images).toHaveCount(host.photoCount)
     await expect
