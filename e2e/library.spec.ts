@@ -104,7 +104,11 @@ test.describe('drop to import', () => {
   }) => {
     await page.goto(host.url)
     const dataTransfer = await page.evaluateHandle(() => {
-      const dt = new DataTransfer()
+      // Browser globals, read through globalThis: e2e code is typechecked without the DOM lib.
+      const g = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } }
+      }
+      const dt = new g.DataTransfer()
       dt.items.add(new File(['x'], 'Holiday 2023', { type: '' }))
       return dt
     })
