@@ -141,7 +141,7 @@ function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): v
       <h2>Map</h2>
       <TextField
         label="Online map tiles"
-        help="A tile URL template such as https://tile.example.org/{z}/{x}/{y}.png. Empty = the bundled offline world outline only (works with no network)."
+        help="A tile URL template such as https://tile.example.org/{z}/{x}/{y}.png. Empty = the bundled offline world outline only (works with no network). In a browser, reload the page after changing it (the page's security policy names the tile host)."
         value={settings.mapTileUrl}
         placeholder="(offline outline only)"
         onSave={(v) => save({ mapTileUrl: v })}
