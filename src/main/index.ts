@@ -15,6 +15,7 @@ import workerModulePath from '../workers/utility-worker?modulePath'
 import type { MenuCommand } from '../shared/contract'
 import { EVENT_CHANNEL, HOST_CHANNELS } from '../shared/contract/transport'
 import { openEngine, type Engine } from '../core/engine'
+import { setSqliteNativeBinding } from '../core/catalog/sqlite'
 import { thumbnailFileFor } from '../core/media/thumbnail-files'
 import { createVamService } from '../core/service'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol'
@@ -31,6 +32,7 @@ import { JobTracker, buildMenuTemplate, revealTarget, type MenuActions } from '.
 import { buildCsp, installSecurity, originOf } from './security'
 import { utilitySpawnWorker } from './utility-spawn'
 import { createWindowOptions } from './window-options'
+import { electronSqliteBinding } from './sqlite-binding'
 
 // The Electron main process only wires tested pieces together: every decision lives in the
 // modules imported above, which take Electron's objects as arguments.
@@ -101,6 +103,16 @@ async function start(): Promise<void> {
   })
   catalogFile = chosen.file
   log(`catalog ${catalogFile} (${chosen.source})`)
+  setSqliteNativeBinding(
+    electronSqliteBinding({
+      isPackaged: app.isPackaged,
+      appPath: app.getAppPath(),
+      electronVersion: process.versions.electron ?? '',
+      platform: process.platform,
+      arch: process.arch,
+      env: process.env,
+    }),
+  )
   try {
     engine = await openEngine(catalogFile, {
       spawnWorker: utilitySpawnWorker(

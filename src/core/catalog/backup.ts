@@ -1,12 +1,12 @@
-import Database from 'better-sqlite3'
 import type { Database as Db } from 'better-sqlite3'
 import { copyFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ItemError } from '../tasks/task-error'
+import { openDatabase } from './sqlite'
 
 /** Checks a catalog file with SQLite's own `integrity_check`; returns the problems (empty = ok). */
 export function checkIntegrity(file: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
+  const db = openDatabase(file, { readonly: true, fileMustExist: true })
   try {
     const rows = db.pragma('integrity_check') as { integrity_check: string }[]
     return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok')
@@ -38,7 +38,7 @@ export async function writeVerifiedBackup(
   const partial = `${file}.partial`
   await db.backup(partial)
   // The copy inherits WAL mode; a backup should be one self-contained file.
-  const copy = new Database(partial)
+  const copy = openDatabase(partial)
   copy.pragma('journal_mode = DELETE')
   copy.close()
   const problems = checkIntegrity(partial)

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import type { Database as Db } from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -7,6 +6,7 @@ import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/migration'
 import { catalogPathsFor, type CatalogPaths } from './paths'
 import { BackupRepository } from './repositories/backup.repository'
+import { openDatabase } from './sqlite'
 
 export interface Catalog {
   readonly db: Db
@@ -60,7 +60,7 @@ export function appliedVersions(db: Db): Set<number> {
 export async function openCatalog(file: string, options: OpenCatalogOptions = {}): Promise<Catalog> {
   const paths = catalogPathsFor(file, options.cacheDir)
   mkdirSync(path.dirname(paths.catalogFile), { recursive: true })
-  const db = new Database(paths.catalogFile)
+  const db = openDatabase(paths.catalogFile)
   try {
     configureConnection(db)
     const migrations = options.migrations ?? MIGRATIONS
