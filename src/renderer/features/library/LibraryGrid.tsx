@@ -156,7 +156,7 @@ export function LibraryGrid() {
           columnWidth={columnWidth}
           rowCount={rowCount}
           rowHeight={rowHeight}
-          overscanCount={2}
+          overscanCount={1}
           style={{ width, height }}
           onScroll={() => noteScroll()}
           onCellsRendered={(visibleCells) => {
