@@ -23,6 +23,9 @@ export const PhotoFilterSchema = z.object({
   geohashPrefix: z.string().regex(/^[0-9b-hjkmnp-z]{1,12}$/).optional(),
   /** Bounding box [south, west, north, east] (map box selection). */
   bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+  /** Quality band: pixel quality score (0–100) from analyze, inclusive bounds. */
+  qualityMin: z.number().min(0).max(100).optional(),
+  qualityMax: z.number().min(0).max(100).optional(),
   /** Filename / camera substring search. */
   text: z.string().max(200).optional(),
   /** Photos in an open duplicate group (true) or in none (false). */

@@ -149,6 +149,14 @@ export function filterClause(filter: PhotoFilter | undefined): { sql: string; pa
     )
     params.tag = filter.tag
   }
+  if (filter.qualityMin !== undefined || filter.qualityMax !== undefined) {
+    // Through quality_score: a band is a range scan of the index, then a photo-id lookup.
+    where.push(
+      `p.id IN (SELECT photo_id FROM quality WHERE score BETWEEN @qualityMin AND @qualityMax)`,
+    )
+    params.qualityMin = filter.qualityMin ?? 0
+    params.qualityMax = filter.qualityMax ?? 100
+  }
   if (filter.duplicates !== undefined) {
     // Open groups only: resolved and dismissed ones are done with (migration 0003).
     where.push(
@@ -171,7 +179,8 @@ const SORT_SQL: Record<NonNullable<PhotoQuery['sort']>, string> = {
   name: 'p.name {dir}, p.id {dir}',
   size: 'p.size {dir}, p.id {dir}',
   imported: 'p.imported_at {dir}, p.id {dir}',
-  quality: 'p.id {dir}',
+  // Photos without a score (not analysed yet) sort lowest.
+  quality: '(SELECT score FROM quality q WHERE q.photo_id = p.id) {dir}, p.id {dir}',
 }
 
 /** Reads of the photos table for browsing. */

@@ -50,6 +50,18 @@ function Chip(props: {
 }
 
 /** Filter chips, sort and thumbnail size: the grid's query controls. */
+/** The quality bands of the filter bar (pixel quality score from analyze). */
+const QUALITY_BANDS = [
+  { key: 'excellent', label: 'Quality 80–100', min: 80, max: 100 },
+  { key: 'good', label: 'Quality 60–79', min: 60, max: 79.999 },
+  { key: 'fair', label: 'Quality 40–59', min: 40, max: 59.999 },
+  { key: 'poor', label: 'Quality < 40', min: 0, max: 39.999 },
+] as const
+
+function qualityBandKey(min: unknown, max: unknown): string {
+  return QUALITY_BANDS.find((b) => b.min === min && b.max === max)?.key ?? ''
+}
+
 export function FilterBar() {
   const search = useLibraryStore((s) => s.search)
   const { filter, sort, descending, cellSize, cameras, total } = useLibraryStore(
@@ -154,17 +166,20 @@ export function FilterBar() {
       })}
       {schemaHas('qualityMin') && (
         <select
-          className={`chip-select ${loose.qualityMin !== undefined ? 'active' : ''}`}
+          className={`chip-select ${loose.qualityMin !== undefined || loose.qualityMax !== undefined ? 'active' : ''}`}
           aria-label="Quality"
-          value={String(loose.qualityMin ?? '')}
-          onChange={(e) =>
-            setLoose('qualityMin', e.target.value ? Number(e.target.value) : undefined)
-          }
+          value={qualityBandKey(loose.qualityMin, loose.qualityMax)}
+          onChange={(e) => {
+            const band = QUALITY_BANDS.find((b) => b.key === e.target.value)
+            store.setFilter({ qualityMin: band?.min, qualityMax: band?.max } as Partial<PhotoFilter>)
+          }}
         >
           <option value="">Any quality</option>
-          <option value="80">Quality ≥ 80</option>
-          <option value="60">Quality ≥ 60</option>
-          <option value="40">Quality ≥ 40</option>
+          {QUALITY_BANDS.map((b) => (
+            <option key={b.key} value={b.key}>
+              {b.label}
+            </option>
+          ))}
         </select>
       )}
       {schemaHas('tag') && (
