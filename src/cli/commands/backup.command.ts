@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { restoreBackupFile } from '../../core/catalog/backup'
 import { UsageError } from '../args'
@@ -36,11 +36,14 @@ export const backupCommands: CliCommand[] = [
       const file = ctx.args.positionals[1]
       if (!file || !existsSync(file)) throw new UsageError('expected an existing backup file')
       const engine = await ctx.engine()
-      const catalogFile = engine.catalog.paths.catalogFile
+      const { catalogFile, cacheDir } = engine.catalog.paths
       // A safety backup of the current state, then close so the file can be replaced.
       await (await ctx.service()).catalog.backup({ reason: 'before-restore' })
       await engine.close()
       const previous = restoreBackupFile(catalogFile, path.resolve(file))
+      // Derived in-memory indexes cached on disk describe the old catalog: drop them. (Thumbnail
+      // files are checked against their rows, so they need nothing.)
+      rmSync(path.join(cacheDir, 'clip'), { recursive: true, force: true })
       ctx.out(`restored ${catalogFile} from ${file}; previous catalog kept at ${previous}`)
       return 0
     },
