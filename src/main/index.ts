@@ -148,6 +148,15 @@ async function start(): Promise<void> {
     ),
   )
   disposers.push(
+    registerHostCall(bridge, HOST_CHANNELS.pickFolder, (input) =>
+      pickFolder(
+        typeof (input as { title?: unknown })?.title === 'string'
+          ? (input as { title: string }).title
+          : 'Choose a folder',
+      ),
+    ),
+  )
+  disposers.push(
     forwardEvents(opened.events, (message) => {
       if (mainWindow && !mainWindow.isDestroyed())
         mainWindow.webContents.send(EVENT_CHANNEL, message)
@@ -219,15 +228,21 @@ function focusWindow(): void {
   mainWindow.focus()
 }
 
-async function importFolder(
-  startImport: (root: string) => Promise<{ ok: boolean; error?: { message: string } }>,
-): Promise<void> {
-  const options = { title: 'Import Folder', properties: ['openDirectory' as const] }
+/** The OS folder picker, attached to the window when there is one. */
+async function pickFolder(title: string): Promise<string | null> {
+  const options = { title: title.slice(0, 200), properties: ['openDirectory' as const] }
   const picked = mainWindow
     ? await dialog.showOpenDialog(mainWindow, options)
     : await dialog.showOpenDialog(options)
   const root = picked.filePaths[0]
-  if (picked.canceled || !root) return
+  return picked.canceled || !root ? null : root
+}
+
+async function importFolder(
+  startImport: (root: string) => Promise<{ ok: boolean; error?: { message: string } }>,
+): Promise<void> {
+  const root = await pickFolder('Import Folder')
+  if (!root) return
   const reply = await startImport(root)
   if (!reply.ok)
     dialog.showErrorBox('Import could not start', reply.error?.message ?? 'unknown error')

@@ -97,5 +97,7 @@ export function buildVamHost(
     revealInFolder: async (input) => {
       unwrapResult(await transport.invoke(HOST_CHANNELS.revealInFolder, input))
     },
+    pickFolder: async (input) =>
+      unwrapResult(await transport.invoke(HOST_CHANNELS.pickFolder, input)) as string | null,
   }
 }

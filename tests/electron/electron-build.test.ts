@@ -274,6 +274,7 @@ describe('the built main process (Electron faked, everything else real)', () => 
       const channels = await main.call<string[]>({ cmd: 'channels' })
       expect(channels).toContain('photos.page')
       expect(channels).toContain('vamHost.revealInFolder')
+      expect(channels).toContain('vamHost.pickFolder')
       const info = await main.call<{ ok: boolean; result: { catalogPath: string } }>({
         cmd: 'invoke',
         channel: 'catalog.info',

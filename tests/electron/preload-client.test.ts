@@ -198,22 +198,31 @@ describe(parseRemoteError.name, () => {
 })
 
 describe(buildVamHost.name, () => {
-  it('exposes pathForFile, platform and revealInFolder only', async () => {
+  it('exposes pathForFile, platform, revealInFolder and pickFolder only', async () => {
     const calls: [string, unknown][] = []
     const host = buildVamHost(
       {
         invoke: async (channel, input) => (
           calls.push([channel, input]),
-          { ok: true, result: undefined }
+          { ok: true, result: channel === HOST_CHANNELS.pickFolder ? '/picked' : undefined }
         ),
       },
       () => '/home/me/Pictures',
       'linux',
     )
-    expect(Object.keys(host).sort()).toEqual(['pathForFile', 'platform', 'revealInFolder'])
+    expect(Object.keys(host).sort()).toEqual([
+      'pathForFile',
+      'pickFolder',
+      'platform',
+      'revealInFolder',
+    ])
     expect(host.pathForFile({} as File)).toBe('/home/me/Pictures')
     expect(host.platform).toBe('linux')
     await host.revealInFolder({ id: 3 })
-    expect(calls).toEqual([[HOST_CHANNELS.revealInFolder, { id: 3 }]])
+    expect(await host.pickFolder({ title: 'Import Folder' })).toBe('/picked')
+    expect(calls).toEqual([
+      [HOST_CHANNELS.revealInFolder, { id: 3 }],
+      [HOST_CHANNELS.pickFolder, { title: 'Import Folder' }],
+    ])
   })
 })

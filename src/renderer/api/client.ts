@@ -63,6 +63,17 @@ export function originalUrl(id: number): string {
   return `/media/original/${id}${t}`
 }
 
+/** The OS folder picker when the host has one (desktop); null when absent or cancelled. */
+export async function pickFolder(title: string): Promise<string | null> {
+  const pick = window.vamHost?.pickFolder
+  return pick ? pick({ title }) : null
+}
+
+/** Whether the host can show an OS folder picker. */
+export function canPickFolder(): boolean {
+  return typeof window.vamHost?.pickFolder === 'function'
+}
+
 /** The filesystem path of a dropped folder, when the host can tell (desktop only). */
 export function pathForDroppedFile(file: File): string | null {
   try {

@@ -114,9 +114,12 @@ export interface VamHost {
   readonly platform: string
   /** Shows a photo's original in the OS file manager (by catalog id, never by path). */
   revealInFolder(input: { readonly id: number }): Promise<void>
+  /** The OS folder picker; resolves to the chosen folder, or null when cancelled. */
+  pickFolder(input: { readonly title?: string }): Promise<string | null>
 }
 
 /** IPC channels of VamHost's calls (the rest of VamHost runs inside the preload). */
 export const HOST_CHANNELS = {
   revealInFolder: 'vamHost.revealInFolder',
+  pickFolder: 'vamHost.pickFolder',
 } as const

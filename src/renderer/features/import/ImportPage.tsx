@@ -1,4 +1,4 @@
-import { hostKind } from '../../api/client'
+import { canPickFolder, hostKind, pickFolder } from '../../api/client'
 import { selectRecentFolders, useSettingsStore } from '../settings/settings.store'
 import { useImportStore } from './import.store'
 
@@ -35,6 +35,16 @@ export function ImportPage() {
         <button className="primary" type="submit" data-testid="import-start">
           Import
         </button>
+        {canPickFolder() && (
+          <button
+            type="button"
+            onClick={() =>
+              void pickFolder('Import Folder').then((root) => (root ? store.start(root) : false))
+            }
+          >
+            Choose folder…
+          </button>
+        )}
       </form>
       {error && <p className="error-text">{error}</p>}
       {recent.length > 0 && (
