@@ -1,17 +1,12 @@
-import { useEffect, useRef } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import { mediaUrl } from '../../api/client'
-import { CATALOG_LISTENERS } from '../../app/events'
-import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { EmptyState } from '../../components/EmptyState'
+import { useRef } from 'react'
 import { formatBytes } from '../../components/format'
-import { useReviewKeys } from '../../components/review-keys'
-import { useJobsStore } from '../jobs/jobs.store'
+import { ResolveDialog } from '../review/ResolveDialog'
+import { ReviewEmpty } from '../review/ReviewEmpty'
+import { ReviewList } from '../review/ReviewList'
+import { ReviewToolbar } from '../review/ReviewToolbar'
+import { useReviewQueue, useReviewQueueKeys } from '../review/use-review-page'
 import { CompareColumn } from './CompareColumn'
-import { useDuplicatesStore } from './duplicates.store'
-
-/** Photos compared side by side at most (1–4 select them). */
-const MAX_COMPARED = 4
+import { MAX_COMPARED, useDuplicatesStore } from './duplicates.store'
 
 /**
  * Duplicate review: the open groups on the left, the selected group's members side by side with
@@ -19,58 +14,18 @@ const MAX_COMPARED = 4
  * summary and confirmation), "not duplicates", undo. Fully keyboard-drivable.
  */
 export function DuplicatesPage() {
-  const s = useDuplicatesStore(
-    useShallow((st) => ({
-      groups: st.groups,
-      total: st.total,
-      index: st.index,
-      group: st.group,
-      active: st.active,
-      zoom: st.zoom,
-      pending: st.pending,
-      loading: st.loading,
-      error: st.error,
-    })),
-  )
+  const s = useReviewQueue(useDuplicatesStore)
+  const zoom = useDuplicatesStore((st) => st.zoom)
   const store = useDuplicatesStore.getState()
   const scrollers = useRef<(HTMLDivElement | null)[]>([])
   const syncing = useRef(false)
 
-  useEffect(() => {
-    void useDuplicatesStore.getState().load()
-    const refresh = () => void useDuplicatesStore.getState().load()
-    CATALOG_LISTENERS.add(refresh)
-    return () => {
-      CATALOG_LISTENERS.delete(refresh)
-    }
-  }, [])
-
-  const members = s.group?.members.slice(0, MAX_COMPARED) ?? []
+  const members = s.current?.members.slice(0, MAX_COMPARED) ?? []
   const activeMember = members[s.active]
-  useReviewKeys((action) => {
-    switch (action.kind) {
-      case 'prev':
-        return store.step(-1)
-      case 'next':
-        return store.step(1)
-      case 'select':
-        return store.setActive(action.slot - 1)
-      case 'keep':
-        return activeMember && void store.setRole(activeMember.photoId, 'keep')
-      case 'remove':
-        return activeMember && void store.setRole(activeMember.photoId, 'remove')
-      case 'not':
-        return void store.notDuplicates()
-      case 'apply':
-        return void store.prepareResolve('group')
-      case 'undo':
-        return void store.undo()
-      case 'zoom':
-        return store.setZoom(s.zoom * (action.delta > 0 ? 1.5 : 1 / 1.5))
-      case 'best':
-        return activeMember && void store.chooseKeeper(activeMember.photoId)
-    }
-  }, true)
+  useReviewQueueKeys(store, activeMember, {
+    best: (photoId) => void store.chooseKeeper(photoId),
+    zoom: (delta) => store.setZoom(zoom * (delta > 0 ? 1.5 : 1 / 1.5)),
+  })
 
   // Synced zoom: scrolling one image scrolls the others to the same relative position.
   const onScroll = (from: HTMLDivElement) => {
@@ -86,56 +41,56 @@ export function DuplicatesPage() {
     requestAnimationFrame(() => (syncing.current = false))
   }
 
-  if (!s.loading && s.groups.length === 0) {
+  if (!s.loading && s.items.length === 0) {
     return (
-      <div className="page" data-testid="duplicates-page">
-        <EmptyState title="No duplicate groups to review" testId="duplicates-empty">
-          <p>Run Analyze, then Find duplicates, to look for exact copies and near duplicates.</p>
-          <button onClick={() => void useJobsStore.getState().start({ kind: 'duplicates' })}>
-            Find duplicates
-          </button>
-        </EmptyState>
-      </div>
+      <ReviewEmpty
+        pageTestId="duplicates-page"
+        testId="duplicates-empty"
+        title="No duplicate groups to review"
+        job="duplicates"
+        jobLabel="Find duplicates"
+      >
+        <p>Run Analyze, then Find duplicates, to look for exact copies and near duplicates.</p>
+      </ReviewEmpty>
     )
   }
 
   const reference = members.find((m) => m.suggested === 'keep') ?? members[0]
   return (
     <div className="review-page" data-testid="duplicates-page">
-      <aside className="review-list" aria-label="Duplicate groups">
-        <div className="review-list-head">
-          {s.total.toLocaleString()} open groups
-          <button onClick={() => void store.prepareResolve('all')} data-testid="resolve-all">
-            Resolve all…
-          </button>
-        </div>
-        <ul>
-          {s.groups.map((g, i) => (
-            <li key={g.id}>
-              <button
-                className={`review-item ${i === s.index ? 'current' : ''}`}
-                onClick={() => void store.select(i)}
-                data-testid="duplicate-group"
-              >
-                {g.representative !== null && <img src={mediaUrl(g.representative, 256)} alt="" />}
-                <span>
-                  <b>{g.kind === 'exact' ? 'Exact copies' : 'Near duplicates'}</b> · {g.memberCount}{' '}
-                  photos
-                  <br />
-                  <span className="muted">{formatBytes(g.bytesReclaimable)} reclaimable</span>
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </aside>
+      <ReviewList
+        label="Duplicate groups"
+        noun="groups"
+        total={s.total}
+        items={s.items}
+        index={s.index}
+        itemTestId="duplicate-group"
+        thumbOf={(g) => g.representative}
+        labelOf={(g) => ({
+          title: g.kind === 'exact' ? 'Exact copies' : 'Near duplicates',
+          fact: `${g.memberCount} photos`,
+          note: `${formatBytes(g.bytesReclaimable)} reclaimable`,
+        })}
+        onSelect={(i) => void store.select(i)}
+        resolveAllLabel="Resolve all…"
+        resolveAllTestId="resolve-all"
+        onResolveAll={() => void store.prepareResolve('all')}
+      />
       <section className="review-main">
-        <div className="review-toolbar">
-          <span className="muted">
-            Group {s.index + 1} of {s.groups.length} · ←/→ groups · 1–4 select · K keep · X remove ·
-            N not duplicates · Enter apply · Ctrl+Z undo
-          </span>
-          <span className="spacer" />
+        <ReviewToolbar
+          hints={
+            `Group ${s.index + 1} of ${s.items.length} · ←/→ groups · 1–4 select · K keep · ` +
+            'X remove · N not duplicates · Enter apply · Ctrl+Z undo'
+          }
+          error={s.error}
+          dismissLabel="Not duplicates"
+          dismissTestId="not-duplicates"
+          applyLabel="Apply group"
+          applyTestId="apply-group"
+          onUndo={() => void store.undo()}
+          onDismiss={() => void store.dismiss()}
+          onApply={() => void store.prepareResolve('current')}
+        >
           <label className="muted">
             Zoom{' '}
             <input
@@ -143,27 +98,15 @@ export function DuplicatesPage() {
               min={1}
               max={8}
               step={0.25}
-              value={s.zoom}
+              value={zoom}
               aria-label="Zoom"
               onChange={(e) => store.setZoom(Number(e.target.value))}
             />
           </label>
-          <button onClick={() => void store.undo()}>Undo</button>
-          <button onClick={() => void store.notDuplicates()} data-testid="not-duplicates">
-            Not duplicates
-          </button>
-          <button
-            className="primary"
-            onClick={() => void store.prepareResolve('group')}
-            data-testid="apply-group"
-          >
-            Apply group
-          </button>
-        </div>
-        {s.error && <p className="error-text">{s.error}</p>}
-        {s.group && (
+        </ReviewToolbar>
+        {s.current && (
           <>
-            <p className="muted keeper-reason">{s.group.keeperReason}</p>
+            <p className="muted keeper-reason">{s.current.keeperReason}</p>
             <div className="compare" data-testid="compare">
               {members.map((m, i) => (
                 <CompareColumn
@@ -172,7 +115,7 @@ export function DuplicatesPage() {
                   reference={reference ?? m}
                   slot={i + 1}
                   active={i === s.active}
-                  zoom={s.zoom}
+                  zoom={zoom}
                   registerScroller={(el) => {
                     scrollers.current[i] = el
                   }}
@@ -184,9 +127,9 @@ export function DuplicatesPage() {
                 />
               ))}
             </div>
-            {s.group.members.length > MAX_COMPARED && (
+            {s.current.members.length > MAX_COMPARED && (
               <p className="muted">
-                {s.group.members.length - MAX_COMPARED} more photos in this group follow their
+                {s.current.members.length - MAX_COMPARED} more photos in this group follow their
                 suggestion when it is applied.
               </p>
             )}
@@ -194,9 +137,9 @@ export function DuplicatesPage() {
         )}
       </section>
       {s.pending && (
-        <ConfirmDialog
-          title={s.pending.scope === 'all' ? 'Resolve all open groups?' : 'Apply this group?'}
-          confirmLabel="Move files and resolve"
+        <ResolveDialog
+          pending={s.pending}
+          titles={{ current: 'Apply this group?', all: 'Resolve all open groups?' }}
           onConfirm={() => void store.confirmResolve()}
           onCancel={() => store.cancelResolve()}
         >
@@ -215,7 +158,7 @@ export function DuplicatesPage() {
               ))}
             </ul>
           )}
-        </ConfirmDialog>
+        </ResolveDialog>
       )}
     </div>
   )
