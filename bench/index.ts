@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   analyze: () => import('./analyze.bench'),
   search: () => import('./search.bench'),
   import: () => import('./import.bench'),
+  health: () => import('./health.bench'),
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { geohashOf } from '../../src/core/analysis/gps'
+import { geohashState, isGeohashMismatch } from '../../src/core/health/geohash-check'
 import {
   buildPlan,
   commandFor,
@@ -121,7 +123,7 @@ function report(overrides: {
       ...overrides.pending,
     },
     clipModel: null,
-    timing: { sqlMs: 0, filesMs: 0 },
+    timing: { sqlMs: 0, geohashMs: 0, filesMs: 0 },
   }
 }
 
@@ -262,5 +264,34 @@ describe(percentOf.name, () => {
     expect(percentOf(99_999, 100_000)).toBe(99.9)
     expect(percentOf(0, 0)).toBe(100)
     expect(percentOf(1, 3)).toBe(33.3)
+  })
+})
+
+describe(isGeohashMismatch.name, () => {
+  it('agrees with the exact check on random positions, boundaries and damaged hashes', () => {
+    let seed = 7
+    const rand = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
+      return seed / 2 ** 32
+    }
+    const cases: [string, number, number][] = []
+    for (let i = 0; i < 5000; i++) {
+      const lat = -89.9 + rand() * 179.8
+      const lon = -179.9 + rand() * 359.8
+      const hash = geohashOf(lat, lon)
+      cases.push([hash, lat, lon])
+      cases.push([geohashOf(-lat, lon), lat, lon])
+      cases.push([hash.slice(0, 8), lat, lon])
+      cases.push([`${hash.slice(0, 11)}a`, lat, lon])
+    }
+    // Exactly on cell edges, and the extremes.
+    for (const [lat, lon] of [[0, 0.0001], [45, 90], [-90, -180], [90, 180], [0.5, -0.5]] as const) {
+      cases.push([geohashOf(lat, lon), lat, lon])
+    }
+    for (const [hash, lat, lon] of cases) {
+      expect(isGeohashMismatch(hash, lat, lon), `${hash} ${lat} ${lon}`).toBe(
+        geohashState(hash, lat, lon) === 'mismatch',
+      )
+    }
   })
 })

@@ -107,7 +107,7 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
       : `plan        ${plan.steps.map((s) => s.kind).join(' → ')} (${formatEstimate(plan.sequentialSeconds)}); details: vam plan, start: vam plan --run`,
   )
   lines.push(
-    `timing      ${report.timing.sqlMs} ms queries, ${report.timing.filesMs} ms file checks`,
+    `timing      ${report.timing.sqlMs} ms queries, ${report.timing.geohashMs} ms geohash decoding, ${report.timing.filesMs} ms file checks`,
   )
   return lines
 }

@@ -32,15 +32,24 @@ export class FilePresence {
    * bounded concurrency so a cold cache of many shards does not open hundreds of handles at once.
    */
   async missing(files: Iterable<string>): Promise<Set<string>> {
+    // lastIndexOf + slice rather than path.dirname/basename: this runs for 200k files.
+    // Folder → the files (as given) in it.
     const byDir = new Map<string, string[]>()
+    let lastDir = ''
+    let lastNames: string[] = []
     for (const file of files) {
-      const dir = path.dirname(file)
-      let names = byDir.get(dir)
-      if (!names) {
-        names = []
-        byDir.set(dir, names)
+      const cut = Math.max(file.lastIndexOf('/'), path.sep === '\\' ? file.lastIndexOf('\\') : -1)
+      const dir = cut <= 0 ? path.dirname(file) : file.slice(0, cut)
+      if (dir !== lastDir || byDir.size === 0) {
+        let names = byDir.get(dir)
+        if (!names) {
+          names = []
+          byDir.set(dir, names)
+        }
+        lastDir = dir
+        lastNames = names
       }
-      names.push(path.basename(file))
+      lastNames.push(file)
     }
     const missing = new Set<string>()
     const dirs = [...byDir.keys()]
@@ -49,8 +58,10 @@ export class FilePresence {
       while (next < dirs.length) {
         const dir = dirs[next++] as string
         const present = await this.list(dir)
-        for (const name of byDir.get(dir) ?? []) {
-          if (!present.has(name)) missing.add(path.join(dir, name))
+        // A root folder ('/', 'C:\\') already ends with its separator.
+        const skip = /[\\/]$/.test(dir) ? dir.length : dir.length + 1
+        for (const file of byDir.get(dir) ?? []) {
+          if (!present.has(file.slice(skip))) missing.add(file)
         }
       }
     }

@@ -231,6 +231,8 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
     'All jobs are incremental (items already done are skipped) and resumable (`vam jobs resume <job-id>` after an interruption). A verified catalog backup is taken before destructive operations.',
     '',
   )
-  out.push(`_Report computed in ${report.timing.sqlMs} ms of queries and ${report.timing.filesMs} ms of file checks._`)
+  out.push(
+    `_Report computed in ${report.timing.sqlMs} ms of queries, ${report.timing.geohashMs} ms of geohash decoding and ${report.timing.filesMs} ms of file checks._`,
+  )
   return `${out.join('\n')}\n`
 }

@@ -203,8 +203,11 @@ export interface HealthReportDto {
   readonly pending: PendingWorkDto
   /** Active CLIP model id, or null. */
   readonly clipModel: string | null
-  /** How long the report took: the SQL, and the thumbnail file check. */
-  readonly timing: { readonly sqlMs: number; readonly filesMs: number }
+  /**
+   * How long the report took: the SQL (queries and counting their rows), the geohash decoding
+   * (JS: SQLite cannot decode a geohash) and the thumbnail file check.
+   */
+  readonly timing: { readonly sqlMs: number; readonly geohashMs: number; readonly filesMs: number }
 }
 
 /** How a time estimate was made. */

@@ -3,38 +3,24 @@ import type { GroupStatsDto, HealthDatum } from '../../../shared/contract/health
 import type { ItemErrorCode, JobKind } from '../../../shared/jobs'
 import { HASH_ALGO_VERSION } from '../../analysis/hashes'
 import { QUALITY_VERSION } from '../../analysis/quality'
-import { filterClause, likePrefix } from './photo.repository'
+import { likePrefix } from './photo.repository'
 import { THUMBNAIL_SIZES, THUMBNAIL_VERSION } from './thumbnail.repository'
 
 /**
  * Health's reads: every count the report shows, derived from the rows themselves (never from
- * flags, which drift). Built to stay within ~200 ms at 100k photos: one pass over `photos` for
- * totals/dates/GPS, one grouped pass for the derived data's coverage, small grouped reads for the
- * rest. Tables of features not in this catalog yet are detected in sqlite_master, never assumed.
+ * flags, which drift), within ~200 ms at 100k photos. The heart is ONE pass over `photos`
+ * (photoKeys): each row is reduced in SQL to one small integer key — its derived data's states,
+ * date band, GPS/geohash state, vanished, imported since the last verify — packed with its id into
+ * one number, so 100k rows reach JS as 100k numbers. health-model.ts counts them in a Map:
+ * cheaper than GROUP BY, whose sort of 100k rows cost more than computing the keys. The rare
+ * extras (error codes, date/GPS flags, missing thumbnail files, wrong geohashes) come from small
+ * reads and are applied per id. Tables of features not in this catalog yet are detected in
+ * sqlite_master, never assumed.
  */
 
 /** The scope of a report: the whole catalog, or one folder and its sub-folders. */
 export interface HealthScope {
   readonly folder?: string
-}
-
-export interface PhotoTotalsRow {
-  photos: number
-  present: number
-  vanished: number
-  videos: number
-  bytes: number
-  folders: number
-  dated: number
-  band_exif: number
-  band_derived: number
-  band_folder: number
-  band_file_time: number
-  gps: number
-  gps_no_geohash: number
-  geohash_no_gps: number
-  geohash_rows: number
-  imported_after_verify: number
 }
 
 /**
@@ -56,39 +42,108 @@ export interface HealthSchema {
   readonly bursts: boolean
 }
 
-/** A derived datum as SQL over the photo row `p` and its errors `e`. */
+/**
+ * A derived datum as SQL over the photo row `p`: the joins it needs and an integer state —
+ * 2 current, 1 rows exist but none current (older version, or made from an older file), 0 none.
+ */
 export interface DerivedDatum {
   readonly datum: Extract<HealthDatum, 'thumbnails' | 'hashes' | 'quality' | 'embeddings'>
   readonly job: JobKind
-  /** Boolean SQL: `p` has current data. */
-  readonly current: string
-  /** Boolean SQL: `p` has data of any version. */
-  readonly any: string
-  /** Column of the error sub-select that explains a missing value. */
+  /** LEFT JOINs (unique aliases) the state needs. */
+  readonly joins: readonly string[]
+  /** Integer SQL: 2, 1 or 0 as above. */
+  readonly state: string
+  /** Which error column explains a missing value: the analyze or the clip stage's code. */
   readonly errorColumn: 'analyze_code' | 'clip_code'
-  /** Boolean SQL: current rows exist but a file they point at is gone (thumbnails). */
-  readonly fileMissing?: string
 }
 
-/** One combination of per-datum states, how many photos share it, and two example paths. */
-export type StateTupleRow = Record<string, string | number> & {
-  count: number
-  first_path: string
-  last_path: string
+/** Date-confidence band of a row (DATE_BAND in the key). */
+export const DATE_BAND_CODES = ['exif', 'derived', 'folder', 'file-time', 'none'] as const
+
+/**
+ * GPS/geohash state of a row: no position and no geohash; a valid position whose geohash matches;
+ * a valid position without one; one that does not match (or is truncated/malformed); a geohash
+ * without a valid position; a position kept without geohash on purpose (0,0 or out of range).
+ */
+export const GPS_STATE_CODES = [
+  'none',
+  'ok',
+  'missing',
+  'mismatch',
+  'orphan',
+  'unplaced',
+] as const
+
+/** How the integer key of photoStates packs its fields (radix per field, lowest first). */
+export const STATE_KEY_FIELDS = [
+  ['thumbnails', 3],
+  ['hashes', 3],
+  ['quality', 3],
+  ['embeddings', 3],
+  ['thumbFileMissing', 2],
+  ['vanished', 2],
+  ['video', 2],
+  ['dateBand', DATE_BAND_CODES.length],
+  ['gpsState', GPS_STATE_CODES.length],
+  ['importedAfterVerify', 2],
+  // Import flagged its date or position; which flags is read for those photos only.
+  ['flagged', 2],
+] as const
+
+export type StateKeyField = (typeof STATE_KEY_FIELDS)[number][0]
+
+/** Splits a photoStates key into its fields. */
+export function decodeStateKey(key: number): Record<StateKeyField, number> {
+  const out = {} as Record<StateKeyField, number>
+  let rest = key
+  for (const [field, radix] of STATE_KEY_FIELDS) {
+    out[field] = rest % radix
+    rest = Math.floor(rest / radix)
+  }
+  return out
 }
+
+/** Ids are packed below the key: key × 2^26 + id stays an exact double (key < 2^16). */
+export const ID_BITS = 26
+export const ID_RADIX = 2 ** ID_BITS
 
 /**
  * "Current" as the analyze job defines it: the code's version, made from the file as it is now
  * (source_mtime_ms equals the photo's mtime_ms; null in rows from before that column existed).
  */
-const fresh = (alias: string) =>
-  `(${alias}.source_mtime_ms IS NULL OR ${alias}.source_mtime_ms = p.mtime_ms)`
+const fresh = (alias: string) => `IFNULL(${alias}.source_mtime_ms, p.mtime_ms) = p.mtime_ms`
+
+/**
+ * A position the import would give a geohash: in range and not 0,0 (import keeps 0,0, flagged
+ * `null-island`, without one).
+ */
+const VALID_GPS = `(p.gps_lat BETWEEN -90 AND 90 AND p.gps_lon BETWEEN -180 AND 180
+  AND NOT (p.gps_lat = 0 AND p.gps_lon = 0))`
 
 const DERIVED_PARAMS = {
   thumbVersion: THUMBNAIL_VERSION,
-  thumbSizes: THUMBNAIL_SIZES.length,
   hashVersion: HASH_ALGO_VERSION,
   qualityVersion: QUALITY_VERSION,
+}
+
+/**
+ * A folder and everything below it, as two ranges of the folder index (the grid's LIKE filter
+ * makes SQLite read every row; health runs a dozen queries per report). Sub-folders are the
+ * names between `F/` and `F0` — '0' is the character after '/' (after '\\' is ']' on Windows).
+ */
+export function folderClause(scope: HealthScope): { sql: string; params: Record<string, unknown> } {
+  if (scope.folder === undefined) return { sql: '', params: {} }
+  const folder = scope.folder.length > 1 ? scope.folder.replace(/[\\/]+$/, '') : scope.folder
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/'
+  const sub = folder.endsWith(sep) ? folder : folder + sep
+  return {
+    sql: 'WHERE (p.folder = @scopeFolder OR (p.folder >= @scopeSub AND p.folder < @scopeSubEnd))',
+    params: {
+      scopeFolder: folder,
+      scopeSub: sub,
+      scopeSubEnd: sub.slice(0, -1) + String.fromCharCode(sep.charCodeAt(0) + 1),
+    },
+  }
 }
 
 export class HealthRepository {
@@ -117,15 +172,16 @@ export class HealthRepository {
    * decision, not a gap, so health leaves them out of every count but `removed`.
    */
   private hasRemoved(): boolean {
-    this.removedTable ??= this.tables().has('removed_photos')
+    // Only when some exist: an empty NOT IN still costs a probe per row of the pass.
+    this.removedTable ??=
+      this.tables().has('removed_photos') &&
+      this.db.prepare('SELECT 1 FROM removed_photos LIMIT 1').get() !== undefined
     return this.removedTable
   }
 
   /** WHERE clause over photos `p` for a scope (removed photos excluded). */
   scopeClause(scope: HealthScope): { sql: string; params: Record<string, unknown> } {
-    const { sql, params } = filterClause(
-      scope.folder === undefined ? undefined : { folder: scope.folder },
-    )
+    const { sql, params } = folderClause(scope)
     if (!this.hasRemoved()) return { sql, params }
     const notRemoved = 'p.id NOT IN (SELECT photo_id FROM removed_photos)'
     return { sql: sql ? `${sql} AND ${notRemoved}` : `WHERE ${notRemoved}`, params }
@@ -134,9 +190,7 @@ export class HealthRepository {
   /** Photos in scope that review removed (see hasRemoved). */
   removedCount(scope: HealthScope): number {
     if (!this.hasRemoved()) return 0
-    const { sql, params } = filterClause(
-      scope.folder === undefined ? undefined : { folder: scope.folder },
-    )
+    const { sql, params } = folderClause(scope)
     const where = sql ? `${sql} AND` : 'WHERE'
     return (
       this.db
@@ -147,95 +201,121 @@ export class HealthRepository {
     ).n
   }
 
-  /** Totals, date bands, GPS/geohash presence in one pass. */
-  photoTotals(scope: HealthScope, lastVerifyAt: string | null): PhotoTotalsRow {
-    const { sql, params } = this.scopeClause(scope)
-    // A valid position: within range and not 0,0 (import keeps 0,0 flagged, without a geohash).
-    const validGps = `(p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL AND p.gps_lat BETWEEN -90 AND 90
-      AND p.gps_lon BETWEEN -180 AND 180 AND NOT (p.gps_lat = 0 AND p.gps_lon = 0))`
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS photos,
-           COALESCE(SUM(p.missing_since IS NULL), 0) AS present,
-           COALESCE(SUM(p.missing_since IS NOT NULL), 0) AS vanished,
-           COALESCE(SUM(p.media_kind = 'video'), 0) AS videos,
-           COALESCE(SUM(p.size), 0) AS bytes,
-           COUNT(DISTINCT p.folder) AS folders,
-           COALESCE(SUM(p.taken_at IS NOT NULL), 0) AS dated,
-           COALESCE(SUM(p.taken_at IS NOT NULL AND p.date_confidence >= 95), 0) AS band_exif,
-           COALESCE(SUM(p.taken_at IS NOT NULL AND p.date_confidence >= 70 AND p.date_confidence < 95), 0) AS band_derived,
-           COALESCE(SUM(p.taken_at IS NOT NULL AND p.date_confidence >= 50 AND p.date_confidence < 70), 0) AS band_folder,
-           COALESCE(SUM(p.taken_at IS NOT NULL AND (p.date_confidence < 50 OR p.date_confidence IS NULL)), 0) AS band_file_time,
-           COALESCE(SUM(${validGps}), 0) AS gps,
-           COALESCE(SUM(${validGps} AND p.geohash IS NULL), 0) AS gps_no_geohash,
-           COALESCE(SUM(p.geohash IS NOT NULL AND NOT ${validGps}), 0) AS geohash_no_gps,
-           COALESCE(SUM(p.geohash IS NOT NULL OR p.gps_lat IS NOT NULL), 0) AS geohash_rows,
-           COALESCE(SUM(@lastVerify IS NULL OR p.imported_at > @lastVerify), 0) AS imported_after_verify
-         FROM photos p ${sql}`,
-      )
-      .get({ ...params, lastVerify: lastVerifyAt }) as PhotoTotalsRow
-    return row
-  }
-
-  /** Counts of a flag column (date_suspicious, gps_suspicious) by value. */
-  flagCounts(
-    scope: HealthScope,
-    column: 'date_suspicious' | 'gps_suspicious',
-  ): { flag: string; count: number }[] {
-    const { sql, params } = this.scopeClause(scope)
-    const where = sql ? `${sql} AND p.${column} IS NOT NULL` : `WHERE p.${column} IS NOT NULL`
+  /**
+   * THE pass (see the module comment): per photo in scope, `key × ID_RADIX + id`. The key's
+   * thumbFileMissing field is 0 and a geohash'd valid position counts as `ok` here: files and
+   * geohash decoding are checked outside SQL and applied per id by the caller. At 100k photos:
+   * one scan of photos and one key lookup per derived table and photo, no sort.
+   */
+  photoKeys(scope: HealthScope, datums: readonly DerivedDatum[], lastVerifyAt: string | null): number[] {
+    const { sql, params: scopeParams } = this.scopeClause(scope)
+    const maxId = (this.db.prepare('SELECT MAX(id) AS n FROM photos').get() as { n: number | null }).n ?? 0
+    if (maxId >= ID_RADIX) throw new Error(`photo ids beyond ${ID_RADIX} are not supported by health`)
+    const stateOf = (name: DerivedDatum['datum']) => datums.find((d) => d.datum === name)?.state ?? '0'
+    const fields: Record<StateKeyField, string> = {
+      thumbnails: stateOf('thumbnails'),
+      hashes: stateOf('hashes'),
+      quality: stateOf('quality'),
+      embeddings: stateOf('embeddings'),
+      thumbFileMissing: '0',
+      vanished: '(p.missing_since IS NOT NULL)',
+      video: `(p.media_kind IS 'video')`,
+      // The common cases first: most dates come from EXIF, most photos have no position.
+      dateBand: `CASE WHEN p.date_confidence >= 95 AND p.taken_at IS NOT NULL THEN 0
+        WHEN p.taken_at IS NULL THEN 4 WHEN p.date_confidence >= 70 THEN 1
+        WHEN p.date_confidence >= 50 THEN 2 ELSE 3 END`,
+      gpsState: `CASE
+        WHEN p.gps_lat IS NULL AND p.geohash IS NULL THEN 0
+        WHEN p.gps_lat IS NULL OR p.gps_lon IS NULL OR NOT ${VALID_GPS}
+          THEN CASE WHEN p.geohash IS NOT NULL THEN 4 ELSE 5 END
+        WHEN p.geohash IS NULL THEN 2 ELSE 1 END`,
+      flagged: '(p.date_suspicious IS NOT NULL OR p.gps_suspicious IS NOT NULL)',
+      // Never verified: every photo is "imported since", and the pass need not compare dates.
+      importedAfterVerify: lastVerifyAt === null ? '1' : '(p.imported_at > @lastVerify)',
+    }
+    let radix = ID_RADIX
+    const terms = ['p.id']
+    for (const [field, size] of STATE_KEY_FIELDS) {
+      if (fields[field] !== '0') terms.push(`${radix} * (${fields[field]})`)
+      radix *= size
+    }
+    const clipModel = datums.some((d) => d.datum === 'embeddings')
+      ? { clipModel: this.activeClipModel(this.schema()) }
+      : {}
     return this.db
       .prepare(
-        `SELECT p.${column} AS flag, COUNT(*) AS count FROM photos p ${where}
-         GROUP BY p.${column} ORDER BY count DESC`,
+        `SELECT ${terms.join(' + ')} FROM photos p
+         ${datums.flatMap((d) => d.joins).join('\n')}
+         ${sql}`,
       )
-      .all(params) as { flag: string; count: number }[]
-  }
-
-  /** Examples of photos whose geohash disagrees in the cheap, SQL-visible ways. */
-  geohashExamples(
-    scope: HealthScope,
-    kind: 'gps-without-geohash' | 'geohash-without-gps',
-    limit: number,
-  ): string[] {
-    const { sql, params } = this.scopeClause(scope)
-    const validGps = `(p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL AND p.gps_lat BETWEEN -90 AND 90
-      AND p.gps_lon BETWEEN -180 AND 180 AND NOT (p.gps_lat = 0 AND p.gps_lon = 0))`
-    const cond =
-      kind === 'gps-without-geohash'
-        ? `${validGps} AND p.geohash IS NULL`
-        : `p.geohash IS NOT NULL AND NOT ${validGps}`
-    const where = sql ? `${sql} AND ${cond}` : `WHERE ${cond}`
-    return (
-      this.db
-        .prepare(`SELECT p.path FROM photos p ${where} ORDER BY p.id LIMIT @limit`)
-        .all({ ...params, limit }) as { path: string }[]
-    ).map((r) => r.path)
+      .pluck()
+      .all({ ...scopeParams, ...DERIVED_PARAMS, ...clipModel, lastVerify: lastVerifyAt }) as number[]
   }
 
   /**
-   * Rows with both a valid GPS position and a geohash, for the decode-and-compare check (done in
-   * JS: SQLite cannot decode a geohash). Only the columns needed, in id order.
+   * Open analyze/clip error codes by photo (a small table: only failed items have rows). The
+   * pass looks them up per id instead of joining them row by row.
    */
-  *iterateGeohashed(scope: HealthScope): IterableIterator<{
-    path: string
-    gps_lat: number
-    gps_lon: number
-    geohash: string
-  }> {
-    const { sql, params } = this.scopeClause(scope)
-    const cond = 'p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL'
-    const where = sql ? `${sql} AND ${cond}` : `WHERE ${cond}`
-    yield* this.db
+  errorCodesByPhoto(): Map<number, { analyze: string | null; clip: string | null }> {
+    const stages = (list: readonly string[]) =>
+      list.map((stage) => `'${stage.replace(/'/g, "''")}'`).join(', ')
+    const rows = this.db
       .prepare(
-        `SELECT p.path, p.gps_lat, p.gps_lon, p.geohash FROM photos p ${where} ORDER BY p.id`,
+        `SELECT photo_id,
+           MAX(CASE WHEN stage IN (${stages(ANALYZE_STAGES)}) THEN code END) AS analyze,
+           MAX(CASE WHEN stage IN (${stages(CLIP_STAGES)}) THEN code END) AS clip
+         FROM item_errors WHERE photo_id IS NOT NULL GROUP BY photo_id
+         HAVING analyze IS NOT NULL OR clip IS NOT NULL`,
       )
-      .iterate(params) as IterableIterator<{
-      path: string
-      gps_lat: number
-      gps_lon: number
-      geohash: string
-    }>
+      .all() as { photo_id: number; analyze: string | null; clip: string | null }[]
+    return new Map(rows.map((r) => [r.photo_id, { analyze: r.analyze, clip: r.clip }]))
+  }
+
+  /** The date and GPS flags of these photos (the pass marks which have any: few). */
+  flagsOf(ids: readonly number[]): { id: number; date: string | null; gps: string | null }[] {
+    if (ids.length === 0) return []
+    return this.db
+      .prepare(
+        `SELECT id, date_suspicious AS date, gps_suspicious AS gps FROM photos
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as { id: number; date: string | null; gps: string | null }[]
+  }
+
+  /**
+   * Rows with a valid position and a geohash, as [id, geohash, lat, lon] arrays (raw rows: a
+   * third of the catalog, so no per-row objects), for the decode-and-compare check in JS.
+   */
+  geotagged(scope: HealthScope): [number, string, number, number][] {
+    const { sql, params } = this.scopeClause(scope)
+    const cond = `p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL AND ${VALID_GPS}`
+    return this.db
+      .prepare(
+        `SELECT p.id, p.geohash, p.gps_lat, p.gps_lon FROM photos p
+         ${sql ? `${sql} AND ${cond}` : `WHERE ${cond}`}`,
+      )
+      .raw()
+      .all(params) as [number, string, number, number][]
+  }
+
+  /** Total bytes of the originals in scope (the size index answers it for the whole catalog). */
+  bytes(scope: HealthScope): number {
+    const { sql, params } = this.scopeClause(scope)
+    return (
+      this.db.prepare(`SELECT COALESCE(SUM(p.size), 0) AS n FROM photos p ${sql}`).get(params) as {
+        n: number
+      }
+    ).n
+  }
+
+  /** Distinct folders in scope (the folder index answers this without reading rows). */
+  folderCount(scope: HealthScope): number {
+    const { sql, params } = this.scopeClause(scope)
+    return (
+      this.db.prepare(`SELECT COUNT(DISTINCT p.folder) AS n FROM photos p ${sql}`).get(params) as {
+        n: number
+      }
+    ).n
   }
 
   /** Which feature tables exist. */
@@ -275,23 +355,29 @@ export class HealthRepository {
   derivedDatums(schema: HealthSchema): DerivedDatum[] {
     const out: DerivedDatum[] = []
     if (schema.thumbnails) {
+      // One join per size on the (photo_id, size) key: a lookup each, no correlated sub-query.
+      const alias = (size: number) => `t${size}`
       out.push({
         datum: 'thumbnails',
         job: 'analyze',
-        current: `(SELECT COUNT(*) FROM thumbnails t WHERE t.photo_id = p.id AND t.version = @thumbVersion
-                   AND ${fresh('t')}) >= @thumbSizes`,
-        any: 'EXISTS (SELECT 1 FROM thumbnails t WHERE t.photo_id = p.id)',
+        joins: THUMBNAIL_SIZES.map(
+          (size) =>
+            `LEFT JOIN thumbnails ${alias(size)} ON ${alias(size)}.photo_id = p.id AND ${alias(size)}.size = ${size}`,
+        ),
+        state: `CASE
+          WHEN ${THUMBNAIL_SIZES.map((size) => `${alias(size)}.version = @thumbVersion AND ${fresh(alias(size))}`).join(' AND ')} THEN 2
+          WHEN ${THUMBNAIL_SIZES.map((size) => `${alias(size)}.photo_id IS NOT NULL`).join(' OR ')} THEN 1
+          ELSE 0 END`,
         errorColumn: 'analyze_code',
-        fileMissing: 'p.id IN (SELECT photo_id FROM temp.health_thumb_missing)',
       })
     }
     if (schema.hashes) {
       out.push({
         datum: 'hashes',
         job: 'analyze',
-        current: `EXISTS (SELECT 1 FROM hashes h WHERE h.photo_id = p.id AND h.algo_version = @hashVersion
-                  AND ${fresh('h')})`,
-        any: 'EXISTS (SELECT 1 FROM hashes h WHERE h.photo_id = p.id)',
+        joins: ['LEFT JOIN hashes h ON h.photo_id = p.id'],
+        state: `CASE WHEN h.photo_id IS NULL THEN 0
+          WHEN h.algo_version = @hashVersion AND ${fresh('h')} THEN 2 ELSE 1 END`,
         errorColumn: 'analyze_code',
       })
     }
@@ -299,9 +385,9 @@ export class HealthRepository {
       out.push({
         datum: 'quality',
         job: 'analyze',
-        current: `EXISTS (SELECT 1 FROM quality q WHERE q.photo_id = p.id AND q.version = @qualityVersion
-                  AND ${fresh('q')})`,
-        any: 'EXISTS (SELECT 1 FROM quality q WHERE q.photo_id = p.id)',
+        joins: ['LEFT JOIN quality q ON q.photo_id = p.id'],
+        state: `CASE WHEN q.photo_id IS NULL THEN 0
+          WHEN q.version = @qualityVersion AND ${fresh('q')} THEN 2 ELSE 1 END`,
         errorColumn: 'analyze_code',
       })
     }
@@ -309,83 +395,45 @@ export class HealthRepository {
       out.push({
         datum: 'embeddings',
         job: 'clip',
-        current:
-          'EXISTS (SELECT 1 FROM embeddings m WHERE m.photo_id = p.id AND m.model_id = @clipModel)',
-        any: 'EXISTS (SELECT 1 FROM embeddings m WHERE m.photo_id = p.id)',
+        joins: ['LEFT JOIN embeddings m ON m.photo_id = p.id AND m.model_id = @clipModel'],
+        state: `CASE WHEN m.photo_id IS NOT NULL THEN 2
+          WHEN EXISTS (SELECT 1 FROM embeddings m2 WHERE m2.photo_id = p.id) THEN 1 ELSE 0 END`,
         errorColumn: 'clip_code',
       })
     }
     return out
   }
 
-  /** Current thumbnail rows in scope (photo id and path relative to the cache dir). */
-  currentThumbnailFiles(scope: HealthScope): { photo_id: number; path: string }[] {
+  /**
+   * Thumbnail rows of the current version in scope, each as one string `photoId<TAB>path` (path
+   * relative to the cache dir): 200k strings reach JS ~3× faster than 200k [id, path] arrays. The
+   * whole-catalog form scans the table itself (`+version` keeps SQLite off the version index,
+   * which would cost one key lookup per row to reach the path).
+   */
+  currentThumbnails(scope: HealthScope): string[] {
     const { sql, params } = this.scopeClause(scope)
-    const cond = `t.version = @thumbVersion AND ${fresh('t')}`
-    const where = sql ? `${sql} AND ${cond}` : `WHERE ${cond}`
-    return this.db
-      .prepare(
-        `SELECT t.photo_id, t.path FROM thumbnails t JOIN photos p ON p.id = t.photo_id ${where}`,
-      )
-      .all({ ...params, thumbVersion: THUMBNAIL_VERSION }) as { photo_id: number; path: string }[]
-  }
-
-  /**
-   * Records which photos' current thumbnails lost their file, for the next stateTuples (a TEMP
-   * table: per connection, never written to the catalog file, no write lock taken).
-   */
-  setThumbnailsMissingFile(photoIds: ReadonlySet<number>): void {
-    this.db.exec(
-      'CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)',
-    )
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM temp.health_thumb_missing')
-      const insert = this.db.prepare('INSERT INTO temp.health_thumb_missing (photo_id) VALUES (?)')
-      for (const id of photoIds) insert.run(id)
-    })()
-  }
-
-  /**
-   * One grouped pass: for every photo in scope, the state of each derived datum ('ok', 'vanished',
-   * an error code, 'file_missing', 'outdated', 'never_processed' — the first that applies),
-   * grouped by the combination. A few dozen combinations at most, whatever the catalog size.
-   */
-  stateTuples(scope: HealthScope, datums: readonly DerivedDatum[]): StateTupleRow[] {
-    if (datums.length === 0) return []
-    if (datums.some((d) => d.fileMissing)) {
-      this.db.exec(
-        'CREATE TEMP TABLE IF NOT EXISTS health_thumb_missing (photo_id INTEGER PRIMARY KEY)',
-      )
+    if (sql === '') {
+      return this.db
+        .prepare(`SELECT photo_id || char(9) || path FROM thumbnails WHERE +version = ?`)
+        .pluck()
+        .all(THUMBNAIL_VERSION) as string[]
     }
-    const { sql, params: scopeParams } = this.scopeClause(scope)
-    const stages = (list: readonly string[]) =>
-      list.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')
-    const states = datums.map(
-      (d) => `CASE
-          WHEN ${d.current}${d.fileMissing ? ` AND NOT (${d.fileMissing})` : ''} THEN 'ok'
-          WHEN p.missing_since IS NOT NULL THEN 'vanished'
-          WHEN e.${d.errorColumn} IS NOT NULL THEN e.${d.errorColumn}
-          ${d.fileMissing ? `WHEN ${d.current} THEN 'file_missing'` : ''}
-          WHEN ${d.any} THEN 'outdated'
-          ELSE 'never_processed' END AS ${d.datum}`,
-    )
-    const names = datums.map((d) => d.datum).join(', ')
-    const clipModel = datums.some((d) => d.datum === 'embeddings')
-      ? { clipModel: this.activeClipModel(this.schema()) }
-      : {}
     return this.db
       .prepare(
-        `SELECT ${names}, COUNT(*) AS count, MIN(path) AS first_path, MAX(path) AS last_path FROM (
-           SELECT p.path AS path, ${states.join(',\n')}
-           FROM photos p
-           LEFT JOIN (SELECT photo_id,
-                        MAX(CASE WHEN stage IN (${stages(ANALYZE_STAGES)}) THEN code END) AS analyze_code,
-                        MAX(CASE WHEN stage IN (${stages(CLIP_STAGES)}) THEN code END) AS clip_code
-                      FROM item_errors WHERE photo_id IS NOT NULL GROUP BY photo_id) e ON e.photo_id = p.id
-           ${sql})
-         GROUP BY ${names}`,
+        `SELECT t.photo_id || char(9) || t.path FROM photos p JOIN thumbnails t ON t.photo_id = p.id
+         ${sql} AND t.version = @thumbVersion`,
       )
-      .all({ ...scopeParams, ...DERIVED_PARAMS, ...clipModel }) as StateTupleRow[]
+      .pluck()
+      .all({ ...params, thumbVersion: THUMBNAIL_VERSION }) as string[]
+  }
+
+  /** Paths of photos by id (examples for the report). */
+  pathsOf(ids: readonly number[]): Map<number, string> {
+    if (ids.length === 0) return new Map()
+    const rows = this.db
+      .prepare('SELECT id, path FROM photos WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as { id: number; path: string }[]
+    return new Map(rows.map((r) => [r.id, r.path]))
   }
 
   /**
@@ -520,19 +568,6 @@ export class HealthRepository {
             : { prefix: likePrefix(scope.folder.replace(/[\\/]+$/, '') + '/') },
         ) as { n: number }
     ).n
-  }
-
-  /** Examples of vanished originals. */
-  vanishedExamples(scope: HealthScope, limit: number): string[] {
-    const { sql, params } = this.scopeClause(scope)
-    const where = sql
-      ? `${sql} AND p.missing_since IS NOT NULL`
-      : 'WHERE p.missing_since IS NOT NULL'
-    return (
-      this.db
-        .prepare(`SELECT p.path FROM photos p ${where} ORDER BY p.id LIMIT @limit`)
-        .all({ ...params, limit }) as { path: string }[]
-    ).map((r) => r.path)
   }
 
   /** When a job kind last completed, and whether jobs of other kinds with work done ran after. */
