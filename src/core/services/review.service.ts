@@ -2,8 +2,8 @@ import type { ServiceImpl } from '../../shared/contract/define'
 import type {
   BurstDto,
   DecisionDto,
-  DecisionKind,
   DuplicateGroupDto,
+  GroupStatus,
   MovedFile,
   ResolveResult,
   reviewContract,
@@ -21,6 +21,7 @@ import {
   type SubjectBefore,
 } from '../catalog/repositories/decision.repository'
 import { DuplicateRepository } from '../catalog/repositories/duplicate.repository'
+import type { ReviewSetRepository } from '../catalog/repositories/review-set.repository'
 import type { Engine } from '../engine'
 import { reviewCounts } from '../health/review-counts'
 import {
@@ -68,6 +69,20 @@ interface PlannedRemoval {
   readonly mustEqual: string | null
 }
 
+/** The two kinds of review set: duplicate groups and bursts (decision kinds are `${Side}-…`). */
+type Side = 'dupes' | 'bursts'
+
+/** One member as planning sees it: `keep` decided per member, `copy` for byte copies (rule 4). */
+interface PlanMember {
+  readonly photoId: number
+  readonly path: string
+  readonly size: number
+  readonly missing: boolean
+  readonly keep: boolean
+  readonly checksum: string | null
+  readonly copy: boolean
+}
+
 interface SubjectPlan {
   readonly id: number
   readonly keepIds: readonly number[]
@@ -90,22 +105,22 @@ function summarize(plan: Plan) {
   }
 }
 
+/** A group's or burst's status and roles as they are now: what undo restores. */
+function snapshot(subject: DuplicateGroupDto | BurstDto): SubjectBefore {
+  return {
+    id: subject.id,
+    status: subject.status,
+    roles: subject.members.map((m) => ({ photoId: m.photoId, role: m.role })),
+  }
+}
+
 /**
  * Splits members into kept and removed files, applying rules 2, 3 and 5. `keep` decides per
  * member; `mustEqual` names the kept file a member must be byte-identical to (or null).
  */
 function planSubject(
-  id: number,
   before: SubjectBefore,
-  members: readonly {
-    photoId: number
-    path: string
-    size: number
-    missing: boolean
-    keep: boolean
-    checksum: string | null
-    copy: boolean
-  }[],
+  members: readonly PlanMember[],
   skipped: SkippedFile[],
 ): SubjectPlan | null {
   const present = members.filter((m) => !m.missing)
@@ -153,7 +168,22 @@ function planSubject(
     }
     removals.push({ photoId: m.photoId, path: m.path, bytes: size, mustEqual: twin?.path ?? null })
   }
-  return { id, keepIds: keepers.map((k) => k.photoId), removals, before }
+  return { id: before.id, keepIds: keepers.map((k) => k.photoId), removals, before }
+}
+
+/** Plans each subject in turn; one with nothing safe to remove is left out of the plan. */
+function planAll(
+  ids: readonly number[],
+  load: (id: number) => { before: SubjectBefore; members: readonly PlanMember[] },
+): Plan {
+  const skipped: SkippedFile[] = []
+  const subjects: SubjectPlan[] = []
+  for (const id of ids) {
+    const { before, members } = load(id)
+    const plan = planSubject(before, members, skipped)
+    if (plan) subjects.push(plan)
+  }
+  return { subjects, skipped }
 }
 
 export function createReviewService(engine: Engine): ServiceImpl<typeof reviewContract> {
@@ -174,10 +204,26 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     return burst
   }
 
-  const planDuplicates = (ids: readonly number[], keep?: number): Plan => {
-    const skipped: SkippedFile[] = []
-    const subjects: SubjectPlan[] = []
-    for (const id of ids) {
+  const setsOf = (side: Side): ReviewSetRepository => (side === 'dupes' ? dupes : bursts)
+  const label = (side: Side) => (side === 'dupes' ? 'duplicates' : 'bursts')
+
+  /** A decision's subject columns and payload: `befores` go in this side's list. */
+  const decisionSubject = (
+    side: Side,
+    befores: SubjectBefore[],
+    single: number | null,
+  ): { groupId: number | null; burstId: number | null; payload: DecisionPayload } => ({
+    groupId: side === 'dupes' ? single : null,
+    burstId: side === 'bursts' ? single : null,
+    payload: {
+      groups: side === 'dupes' ? befores : [],
+      bursts: side === 'bursts' ? befores : [],
+      moves: [],
+    },
+  })
+
+  const planDuplicates = (ids: readonly number[], keep?: number): Plan =>
+    planAll(ids, (id) => {
       const group = mustGroup(id)
       ensure(group.status === 'open', `group ${id} is ${group.status}`)
       if (keep !== undefined) {
@@ -186,75 +232,46 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
           `photo ${keep} is not a present member of group ${id}`,
         )
       }
-      const before: SubjectBefore = {
-        id,
-        status: group.status,
-        roles: group.members.map((m) => ({ photoId: m.photoId, role: m.role })),
-      }
-      const plan = planSubject(
-        id,
-        before,
-        group.members.map((m) => ({
+      return {
+        before: snapshot(group),
+        members: group.members.map((m) => ({
           ...m,
           keep: keep !== undefined ? m.photoId === keep : m.keep,
           copy: group.kind === 'exact' || m.match === 'copy',
         })),
-        skipped,
-      )
-      if (plan) subjects.push(plan)
-    }
-    return { subjects, skipped }
-  }
+      }
+    })
 
-  const planBursts = (ids: readonly number[]): Plan => {
-    const skipped: SkippedFile[] = []
-    const subjects: SubjectPlan[] = []
-    for (const id of ids) {
+  const planBursts = (ids: readonly number[]): Plan =>
+    planAll(ids, (id) => {
       const burst = mustBurst(id)
       ensure(burst.status === 'open', `burst ${id} is ${burst.status}`)
-      const before: SubjectBefore = {
-        id,
-        status: burst.status,
-        roles: burst.members.map((m) => ({ photoId: m.photoId, role: m.role })),
+      return {
+        before: snapshot(burst),
+        members: burst.members.map((m) => ({ ...m, checksum: null, copy: false })),
       }
-      const plan = planSubject(
-        id,
-        before,
-        burst.members.map((m) => ({ ...m, checksum: null, copy: false })),
-        skipped,
-      )
-      if (plan) subjects.push(plan)
-    }
-    return { subjects, skipped }
-  }
+    })
 
   /** Moves the planned files (rule 4 checked right before each move), logging as it goes. */
-  const apply = async (
-    kind: Extract<DecisionKind, 'dupes-resolve' | 'bursts-resolve'>,
-    plan: Plan,
-    single: number | null,
-  ): Promise<ResolveResult> => {
+  const apply = async (side: Side, plan: Plan, single: number | null): Promise<ResolveResult> => {
+    const kind = `${side}-resolve` as const
     const summary = summarize(plan)
     // Nothing passed the safety checks: no backup, no decision to undo.
     if (plan.subjects.length === 0) {
       return { applied: true, summary, decisionId: null, backupId: null, moved: [] }
     }
-    const backup = await backupCatalog(
-      db,
-      paths,
-      kind === 'dupes-resolve' ? 'before-dupes-resolve' : 'before-bursts-resolve',
-    )
+    const backup = await backupCatalog(db, paths, `before-${kind}`)
     const at = now()
-    const payload: DecisionPayload = {
-      groups: kind === 'dupes-resolve' ? plan.subjects.map((s) => s.before) : [],
-      bursts: kind === 'bursts-resolve' ? plan.subjects.map((s) => s.before) : [],
-      moves: [],
-    }
-    const text = `${kind === 'dupes-resolve' ? 'duplicates' : 'bursts'}: ${summary.groups} resolved, ${summary.files} files (${formatBytes(summary.bytes)}) moved`
+    const { groupId, burstId, payload } = decisionSubject(
+      side,
+      plan.subjects.map((s) => s.before),
+      single,
+    )
+    const text = `${label(side)}: ${summary.groups} resolved, ${summary.files} files (${formatBytes(summary.bytes)}) moved`
     const decisionId = decisions.create({
       kind,
-      groupId: kind === 'dupes-resolve' ? single : null,
-      burstId: kind === 'bursts-resolve' ? single : null,
+      groupId,
+      burstId,
       at,
       state: 'pending',
       summary: text,
@@ -303,29 +320,24 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
       }
     }
     const movedIds = new Set(moved.map((m) => m.photoId))
+    const sets = setsOf(side)
     db.transaction(() => {
       for (const move of payload.moves) decisions.markRemoved(move, decisionId, at)
       for (const subject of plan.subjects) {
         const keep = new Set(subject.keepIds)
-        if (kind === 'dupes-resolve') {
-          for (const { photoId } of subject.before.roles) {
-            if (keep.has(photoId)) dupes.setRole(subject.id, photoId, 'keep')
-            else if (movedIds.has(photoId)) dupes.setRole(subject.id, photoId, 'remove')
-          }
-          dupes.setStatus(subject.id, 'resolved', { id: decisionId, at })
-          // Several kept: the user keeps them side by side; never group them again.
-          if (keep.size > 1) dupes.addSeparatedPairs([...keep], 'kept-both', decisionId)
-        } else {
-          for (const { photoId } of subject.before.roles) {
-            if (keep.has(photoId)) bursts.setRole(subject.id, photoId, 'keep')
-            else if (movedIds.has(photoId)) bursts.setRole(subject.id, photoId, 'remove')
-          }
-          bursts.setStatus(subject.id, 'resolved', { id: decisionId, at })
+        for (const { photoId } of subject.before.roles) {
+          if (keep.has(photoId)) sets.setRole(subject.id, photoId, 'keep')
+          else if (movedIds.has(photoId)) sets.setRole(subject.id, photoId, 'remove')
+        }
+        sets.setStatus(subject.id, 'resolved', { id: decisionId, at })
+        // Several kept: the user keeps them side by side; never group them again.
+        if (side === 'dupes' && keep.size > 1) {
+          dupes.addSeparatedPairs([...keep], 'kept-both', decisionId)
         }
       }
-      const summaryText = `${kind === 'dupes-resolve' ? 'duplicates' : 'bursts'}: ${plan.subjects.length} resolved, ${moved.length} files (${formatBytes(moved.reduce((s, m) => s + m.bytes, 0))}) moved`
+      const summaryText = `${label(side)}: ${plan.subjects.length} resolved, ${moved.length} files (${formatBytes(moved.reduce((s, m) => s + m.bytes, 0))}) moved`
       decisions.update(decisionId, { state: 'applied', payload, summary: summaryText })
-      dupes.pruneOpenGroups()
+      dupes.pruneOpen()
       bursts.pruneOpen()
     })()
     engine.events.emit('catalogChanged', { reason: kind })
@@ -335,6 +347,73 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
       decisionId,
       backupId: backup.id,
       moved,
+    }
+  }
+
+  /** Without `confirm` only what resolving would do; with it, resolved. */
+  const resolve = (
+    side: Side,
+    chosen: readonly number[],
+    plan: Plan,
+    confirm: boolean | undefined,
+  ): Promise<ResolveResult> | ResolveResult => {
+    if (!confirm) {
+      return {
+        applied: false,
+        summary: summarize(plan),
+        decisionId: null,
+        backupId: null,
+        moved: [],
+      }
+    }
+    return apply(side, plan, chosen.length === 1 ? (chosen[0] as number) : null)
+  }
+
+  /** Marks a group or burst "not a duplicate / not a burst"; `separate` keeps it from coming back. */
+  const dismiss = (
+    side: Side,
+    subject: DuplicateGroupDto | BurstDto,
+    summary: string,
+    separate: (photoIds: number[], decisionId: number) => void,
+  ): DecisionDto => {
+    const kind = `${side}-dismiss` as const
+    const at = now()
+    const id = db.transaction(() => {
+      const decisionId = decisions.create({
+        kind,
+        ...decisionSubject(side, [snapshot(subject)], subject.id),
+        at,
+        state: 'applied',
+        summary,
+      })
+      separate(
+        subject.members.map((m) => m.photoId),
+        decisionId,
+      )
+      setsOf(side).setStatus(subject.id, 'dismissed', { id: decisionId, at })
+      return decisionId
+    })()
+    engine.events.emit('catalogChanged', { reason: kind })
+    return dto(decisions.get(id) as StoredDecision)
+  }
+
+  const page = <T>(
+    sets: {
+      count(status?: GroupStatus): number
+      list(options: { status?: GroupStatus; offset: number; limit: number }): T[]
+    },
+    { status, offset, limit }: { status?: GroupStatus; offset?: number; limit?: number },
+  ) => ({
+    total: sets.count(status),
+    offset: offset ?? 0,
+    items: sets.list({ status, offset: offset ?? 0, limit: limit ?? 100 }),
+  })
+
+  /** Undo: each group or burst back to its status and roles before the decision. */
+  const restore = (sets: ReviewSetRepository, befores: readonly SubjectBefore[]) => {
+    for (const before of befores) {
+      sets.setStatus(before.id, before.status, null)
+      for (const r of before.roles) sets.setRole(before.id, r.photoId, r.role)
     }
   }
 
@@ -401,11 +480,7 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
   }
 
   return {
-    duplicateGroups: ({ status, offset, limit }) => ({
-      total: dupes.count(status),
-      offset: offset ?? 0,
-      items: dupes.list({ status, offset: offset ?? 0, limit: limit ?? 100 }),
-    }),
+    duplicateGroups: (input) => page(dupes, input),
     duplicateGroup: ({ id }) => dupes.getGroup(id),
     setDuplicateRole: ({ groupId, photoId, role }) => {
       ensure(mustGroup(groupId).status === 'open', `group ${groupId} is not open`)
@@ -425,57 +500,19 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     resolveDuplicates: async ({ ids, all, keep, confirm }) => {
       const chosen = selection({ ids, all }, () => dupes.openGroupIds())
       ensure(keep === undefined || chosen.length === 1, '`keep` needs exactly one group')
-      const plan = planDuplicates(chosen, keep)
-      if (!confirm) {
-        return {
-          applied: false,
-          summary: summarize(plan),
-          decisionId: null,
-          backupId: null,
-          moved: [],
-        }
-      }
-      return apply('dupes-resolve', plan, chosen.length === 1 ? (chosen[0] as number) : null)
+      return resolve('dupes', chosen, planDuplicates(chosen, keep), confirm)
     },
     dismissDuplicates: ({ groupId }) => {
       const group = mustGroup(groupId)
       ensure(group.status === 'open', `group ${groupId} is ${group.status}`)
-      const at = now()
-      const id = db.transaction(() => {
-        const decisionId = decisions.create({
-          kind: 'dupes-dismiss',
-          groupId,
-          at,
-          state: 'applied',
-          summary: `not duplicates: group ${groupId} (${group.members.length} photos)`,
-          payload: {
-            groups: [
-              {
-                id: groupId,
-                status: group.status,
-                roles: group.members.map((m) => ({ photoId: m.photoId, role: m.role })),
-              },
-            ],
-            bursts: [],
-            moves: [],
-          },
-        })
-        dupes.addSeparatedPairs(
-          group.members.map((m) => m.photoId),
-          'not-duplicate',
-          decisionId,
-        )
-        dupes.setStatus(groupId, 'dismissed', { id: decisionId, at })
-        return decisionId
-      })()
-      engine.events.emit('catalogChanged', { reason: 'dupes-dismiss' })
-      return dto(decisions.get(id) as StoredDecision)
+      return dismiss(
+        'dupes',
+        group,
+        `not duplicates: group ${groupId} (${group.members.length} photos)`,
+        (photoIds, decisionId) => dupes.addSeparatedPairs(photoIds, 'not-duplicate', decisionId),
+      )
     },
-    bursts: ({ status, offset, limit }) => ({
-      total: bursts.count(status),
-      offset: offset ?? 0,
-      items: bursts.list({ status, offset: offset ?? 0, limit: limit ?? 100 }),
-    }),
+    bursts: (input) => page(bursts, input),
     burst: ({ id }) => bursts.getBurst(id),
     setBurstBest: ({ burstId, photoId }) => {
       const burst = mustBurst(burstId)
@@ -494,50 +531,17 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
     },
     resolveBursts: async ({ ids, all, confirm }) => {
       const chosen = selection({ ids, all }, () => bursts.openBurstIds())
-      const plan = planBursts(chosen)
-      if (!confirm) {
-        return {
-          applied: false,
-          summary: summarize(plan),
-          decisionId: null,
-          backupId: null,
-          moved: [],
-        }
-      }
-      return apply('bursts-resolve', plan, chosen.length === 1 ? (chosen[0] as number) : null)
+      return resolve('bursts', chosen, planBursts(chosen), confirm)
     },
     dismissBurst: ({ burstId }) => {
       const burst = mustBurst(burstId)
       ensure(burst.status === 'open', `burst ${burstId} is ${burst.status}`)
-      const at = now()
-      const id = db.transaction(() => {
-        const decisionId = decisions.create({
-          kind: 'bursts-dismiss',
-          burstId,
-          at,
-          state: 'applied',
-          summary: `not a burst: burst ${burstId} (${burst.members.length} frames)`,
-          payload: {
-            groups: [],
-            bursts: [
-              {
-                id: burstId,
-                status: burst.status,
-                roles: burst.members.map((m) => ({ photoId: m.photoId, role: m.role })),
-              },
-            ],
-            moves: [],
-          },
-        })
-        bursts.addExclusions(
-          burst.members.map((m) => m.photoId),
-          decisionId,
-        )
-        bursts.setStatus(burstId, 'dismissed', { id: decisionId, at })
-        return decisionId
-      })()
-      engine.events.emit('catalogChanged', { reason: 'bursts-dismiss' })
-      return dto(decisions.get(id) as StoredDecision)
+      return dismiss(
+        'bursts',
+        burst,
+        `not a burst: burst ${burstId} (${burst.members.length} frames)`,
+        (photoIds, decisionId) => bursts.addExclusions(photoIds, decisionId),
+      )
     },
     decisions: ({ limit }) => decisions.list(limit ?? 50),
     undo: async ({ decisionId }): Promise<UndoResult> => {
@@ -549,18 +553,12 @@ export function createReviewService(engine: Engine): ServiceImpl<typeof reviewCo
         await backupCatalog(db, paths, `before-undo-${decision.id}`)
       const { restored, manual } = await restoreMoves(decision)
       db.transaction(() => {
-        for (const g of decision.payload.groups) {
-          dupes.setStatus(g.id, g.status, null)
-          for (const r of g.roles) dupes.setRole(g.id, r.photoId, r.role)
-        }
-        for (const b of decision.payload.bursts) {
-          bursts.setStatus(b.id, b.status, null)
-          for (const r of b.roles) bursts.setRole(b.id, r.photoId, r.role)
-        }
+        restore(dupes, decision.payload.groups)
+        restore(bursts, decision.payload.bursts)
         dupes.removeSeparatedPairs(decision.id)
         bursts.removeExclusions(decision.id)
         // A reopened group or burst may overlap ones found since: one open group per photo.
-        dupes.deleteOpenGroupsOverlapping(decision.payload.groups.map((g) => g.id))
+        dupes.deleteOpenOverlapping(decision.payload.groups.map((g) => g.id))
         bursts.deleteOpenOverlapping(decision.payload.bursts.map((b) => b.id))
         decisions.update(decision.id, { state: 'undone', undoneAt: now() })
       })()

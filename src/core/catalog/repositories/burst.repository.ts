@@ -7,6 +7,7 @@ import type {
   MemberRole,
 } from '../../../shared/contract/review'
 import { TRUSTED_DATE_SOURCES } from './duplicate.repository'
+import { ReviewSetRepository } from './review-set.repository'
 
 /**
  * One photo as burst detection reads it (only photos with a trustworthy capture time), as a
@@ -99,8 +100,10 @@ export function msToTakenAt(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19)
 }
 
-export class BurstRepository {
-  constructor(private readonly db: Database) {}
+export class BurstRepository extends ReviewSetRepository {
+  constructor(db: Database) {
+    super(db, { sets: 'bursts', members: 'burst_members', setId: 'burst_id', minMembers: 3 })
+  }
 
   /** One keyset page of present photos with a trustworthy time (full passes yield between pages). */
   framesPage(afterId: number, limit: number): FrameRow[] {
@@ -134,10 +137,6 @@ export class BurstRepository {
       )
       .pluck()
       .all({ maxPhotoId, since: sinceIso }) as string[]
-  }
-
-  maxPhotoId(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM photos').pluck().get() as number) ?? 0
   }
 
   /** Photos the user declared "not a burst". */
@@ -265,14 +264,6 @@ export class BurstRepository {
       .all(endMs, startMs) as { startMs: number; endMs: number }[]
   }
 
-  count(status?: GroupStatus): number {
-    const where = status ? 'WHERE status = ?' : ''
-    return this.db
-      .prepare(`SELECT COUNT(*) FROM bursts ${where}`)
-      .pluck()
-      .get(...(status ? [status] : [])) as number
-  }
-
   list(options: { status?: GroupStatus; offset: number; limit: number }): BurstSummaryDto[] {
     const where = options.status ? 'WHERE b.status = @status' : ''
     return (
@@ -341,24 +332,6 @@ export class BurstRepository {
       .run({ burstId, photoId })
   }
 
-  setRole(burstId: number, photoId: number, role: MemberRole): boolean {
-    return (
-      this.db
-        .prepare('UPDATE burst_members SET role = ? WHERE burst_id = ? AND photo_id = ?')
-        .run(role, burstId, photoId).changes === 1
-    )
-  }
-
-  setStatus(
-    burstId: number,
-    status: GroupStatus,
-    decision: { id: number; at: string } | null,
-  ): void {
-    this.db
-      .prepare('UPDATE bursts SET status = ?, decided_at = ?, decision_id = ? WHERE id = ?')
-      .run(status, decision?.at ?? null, decision?.id ?? null, burstId)
-  }
-
   addExclusions(photoIds: readonly number[], decisionId: number): void {
     const insert = this.db.prepare(
       'INSERT OR IGNORE INTO burst_exclusions (photo_id, decision_id) VALUES (?, ?)',
@@ -368,38 +341,6 @@ export class BurstRepository {
 
   removeExclusions(decisionId: number): void {
     this.db.prepare('DELETE FROM burst_exclusions WHERE decision_id = ?').run(decisionId)
-  }
-
-  /** Deletes open bursts, other than `keepIds`, that share a frame with them (after an undo). */
-  deleteOpenOverlapping(keepIds: readonly number[]): number {
-    if (keepIds.length === 0) return 0
-    const ids = JSON.stringify(keepIds)
-    return this.db
-      .prepare(
-        `DELETE FROM bursts WHERE status = 'open'
-           AND id NOT IN (SELECT value FROM json_each(@ids))
-           AND id IN (SELECT m.burst_id FROM burst_members m WHERE m.photo_id IN (
-             SELECT photo_id FROM burst_members WHERE burst_id IN (SELECT value FROM json_each(@ids))))`,
-      )
-      .run({ ids }).changes
-  }
-
-  /** Drops removed photos from open bursts; bursts left with fewer than 3 frames go. */
-  pruneOpen(minFrames = 3): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `DELETE FROM burst_members WHERE photo_id IN (SELECT photo_id FROM removed_photos)
-             AND burst_id IN (SELECT id FROM bursts WHERE status = 'open')`,
-        )
-        .run()
-      this.db
-        .prepare(
-          `DELETE FROM bursts WHERE status = 'open'
-             AND (SELECT COUNT(*) FROM burst_members m WHERE m.burst_id = bursts.id) < ?`,
-        )
-        .run(minFrames)
-    })()
   }
 
   burstsOfPhoto(

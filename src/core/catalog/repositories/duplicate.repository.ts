@@ -8,6 +8,7 @@ import type {
   MemberRole,
 } from '../../../shared/contract/review'
 import type { MediaFormat } from '../../../shared/photos'
+import { ReviewSetRepository } from './review-set.repository'
 
 /**
  * Everything the duplicates job and review read and write: the scan over photos + hashes +
@@ -171,8 +172,10 @@ function toMember(r: MemberRow): DuplicateMemberDto {
   }
 }
 
-export class DuplicateRepository {
-  constructor(private readonly db: Database) {}
+export class DuplicateRepository extends ReviewSetRepository {
+  constructor(db: Database) {
+    super(db, { sets: 'dup_groups', members: 'dup_members', setId: 'group_id', minMembers: 2 })
+  }
 
   /**
    * One keyset page of present photos (id > afterId, id ≤ maxId) with their current hashes (if
@@ -220,10 +223,6 @@ export class DuplicateRepository {
       .prepare('SELECT COUNT(*) FROM photos WHERE id <= ? AND missing_since IS NULL')
       .pluck()
       .get(maxId) as number
-  }
-
-  maxPhotoId(): number {
-    return this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM photos').pluck().get() as number
   }
 
   /** Every pair the user separated, as [a, b]. */
@@ -321,14 +320,6 @@ export class DuplicateRepository {
     return inserted
   }
 
-  count(status?: GroupStatus): number {
-    const where = status ? 'WHERE status = ?' : ''
-    return this.db
-      .prepare(`SELECT COUNT(*) FROM dup_groups ${where}`)
-      .pluck()
-      .get(...(status ? [status] : [])) as number
-  }
-
   list(options: {
     status?: GroupStatus
     offset: number
@@ -375,14 +366,6 @@ export class DuplicateRepository {
       .all() as number[]
   }
 
-  setRole(groupId: number, photoId: number, role: MemberRole): boolean {
-    return (
-      this.db
-        .prepare('UPDATE dup_members SET role = ? WHERE group_id = ? AND photo_id = ?')
-        .run(role, groupId, photoId).changes === 1
-    )
-  }
-
   /** The user picked a keeper: it becomes the representative and the only 'keep'. */
   chooseKeeper(groupId: number, photoId: number): void {
     this.db.transaction(() => {
@@ -399,16 +382,6 @@ export class DuplicateRepository {
         )
         .run(photoId, groupId)
     })()
-  }
-
-  setStatus(
-    groupId: number,
-    status: GroupStatus,
-    decision: { id: number; at: string } | null,
-  ): void {
-    this.db
-      .prepare('UPDATE dup_groups SET status = ?, decided_at = ?, decision_id = ? WHERE id = ?')
-      .run(status, decision?.at ?? null, decision?.id ?? null, groupId)
   }
 
   addSeparatedPairs(
@@ -432,45 +405,6 @@ export class DuplicateRepository {
   removeSeparatedPairs(decisionId: number): number {
     return this.db.prepare('DELETE FROM separated_pairs WHERE decision_id = ?').run(decisionId)
       .changes
-  }
-
-  /**
-   * Drops removed photos from other open groups (they no longer exist there); groups left with
-   * fewer than two present members are deleted. The next duplicates run recomputes them.
-   */
-  pruneOpenGroups(): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `DELETE FROM dup_members WHERE photo_id IN (SELECT photo_id FROM removed_photos)
-             AND group_id IN (SELECT id FROM dup_groups WHERE status = 'open')`,
-        )
-        .run()
-      this.db
-        .prepare(
-          `DELETE FROM dup_groups WHERE status = 'open'
-             AND (SELECT COUNT(*) FROM dup_members m WHERE m.group_id = dup_groups.id) < 2`,
-        )
-        .run()
-    })()
-  }
-
-  /**
-   * Deletes open groups, other than `keepIds`, that share a photo with them: after an undo
-   * reopens a group, a photo must still be in one open group only. The next duplicates run
-   * recomputes whatever was removed.
-   */
-  deleteOpenGroupsOverlapping(keepIds: readonly number[]): number {
-    if (keepIds.length === 0) return 0
-    const ids = JSON.stringify(keepIds)
-    return this.db
-      .prepare(
-        `DELETE FROM dup_groups WHERE status = 'open'
-           AND id NOT IN (SELECT value FROM json_each(@ids))
-           AND id IN (SELECT m.group_id FROM dup_members m WHERE m.photo_id IN (
-             SELECT photo_id FROM dup_members WHERE group_id IN (SELECT value FROM json_each(@ids))))`,
-      )
-      .run({ ids }).changes
   }
 
   /** Groups the photo belongs to (info panel). */
