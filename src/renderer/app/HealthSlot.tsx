@@ -1,4 +1,5 @@
 import { Suspense, lazy, type ComponentType } from 'react'
+import { ValueRow } from '../components/ValueTable'
 import { useSettingsStore } from '../features/settings/settings.store'
 
 /**
@@ -29,20 +30,11 @@ function HealthPlaceholder() {
       </p>
       {info && (
         <dl className="value-table">
-          <div className="value-row">
-            <dt>Photos</dt>
-            <dd>{info.photoCount.toLocaleString()}</dd>
-          </div>
-          <div className="value-row">
-            <dt>Catalog</dt>
-            <dd>
-              <code>{info.catalogPath}</code>
-            </dd>
-          </div>
-          <div className="value-row">
-            <dt>Schema version</dt>
-            <dd>{info.schemaVersion}</dd>
-          </div>
+          <ValueRow label="Photos">{info.photoCount.toLocaleString()}</ValueRow>
+          <ValueRow label="Catalog">
+            <code>{info.catalogPath}</code>
+          </ValueRow>
+          <ValueRow label="Schema version">{info.schemaVersion}</ValueRow>
         </dl>
       )}
     </div>

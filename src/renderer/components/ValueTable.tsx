@@ -29,6 +29,16 @@ export function labelOf(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
+/** One label → value row of a `value-table` list (a `<dl>`). */
+export function ValueRow(props: { label: ReactNode; children: ReactNode }) {
+  return (
+    <div className="value-row">
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  )
+}
+
 /**
  * Renders any JSON-like value as nested key/value rows. The info panel uses it for the `extra`
  * sections features contribute, so a new section shows up without UI changes.
@@ -39,10 +49,9 @@ export function ValueTable(props: { value: Readonly<Record<string, unknown>> }) 
   return (
     <dl className="value-table">
       {entries.map(([key, value]) => (
-        <div className="value-row" key={key}>
-          <dt>{labelOf(key)}</dt>
-          <dd>{formatValue(value)}</dd>
-        </div>
+        <ValueRow key={key} label={labelOf(key)}>
+          {formatValue(value)}
+        </ValueRow>
       ))}
     </dl>
   )

@@ -1,23 +1,34 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { Settings } from '../../../shared/settings'
 import { api } from '../../api/client'
 import { errorMessage } from '../../api/api-error'
+import { ValueRow } from '../../components/ValueTable'
 import { useSearchStore } from '../search/search.store'
 import { useSettingsStore, type SettingsPatch } from './settings.store'
 
-function NumberField(props: {
-  label: string
-  help: string
-  value: number
-  min: number
-  max: number
-  step?: number
-  onSave(value: number): void
-}) {
-  const [text, setText] = useState(String(props.value))
+/** One setting: its label, the control, and a line of help under it. */
+function Setting(props: { label: string; help: ReactNode; children: ReactNode }) {
   return (
     <label className="setting">
       <span className="setting-label">{props.label}</span>
+      {props.children}
+      <span className="setting-help">{props.help}</span>
+    </label>
+  )
+}
+
+/** A field's current value and how a new one is saved (see SettingsForm's `bind`). */
+interface Bound<T> {
+  value: T
+  onSave(value: T): void
+}
+
+function NumberField(
+  props: { label: string; help: string; min: number; max: number; step?: number } & Bound<number>,
+) {
+  const [text, setText] = useState(String(props.value))
+  return (
+    <Setting label={props.label} help={props.help}>
       <input
         type="number"
         min={props.min}
@@ -32,22 +43,14 @@ function NumberField(props: {
           else setText(String(props.value))
         }}
       />
-      <span className="setting-help">{props.help}</span>
-    </label>
+    </Setting>
   )
 }
 
-function TextField(props: {
-  label: string
-  help: string
-  value: string
-  placeholder?: string
-  onSave(value: string): void
-}) {
+function TextField(props: { label: string; help: string; placeholder?: string } & Bound<string>) {
   const [text, setText] = useState(props.value)
   return (
-    <label className="setting">
-      <span className="setting-label">{props.label}</span>
+    <Setting label={props.label} help={props.help}>
       <input
         type="text"
         value={text}
@@ -55,8 +58,7 @@ function TextField(props: {
         onChange={(e) => setText(e.target.value)}
         onBlur={() => text !== props.value && props.onSave(text)}
       />
-      <span className="setting-help">{props.help}</span>
-    </label>
+    </Setting>
   )
 }
 
@@ -102,55 +104,56 @@ function ClipModelField(props: { dir: string }) {
 
 function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): void }) {
   const { settings, save } = props
+  const bind = <K extends keyof Settings>(key: K): Bound<Settings[K]> => ({
+    value: settings[key],
+    onSave: (value) => save({ [key]: value }),
+  })
   return (
     <>
       <h2>Review</h2>
       <NumberField
         label="Duplicate threshold"
         help="Largest aHash and dHash distance (both must match) for two photos to count as near duplicates. Lower is stricter; 5 is a good default."
-        value={settings.duplicateThreshold}
+        {...bind('duplicateThreshold')}
         min={0}
         max={32}
-        onSave={(v) => save({ duplicateThreshold: v })}
       />
       <NumberField
         label="Burst gap (seconds)"
         help="Largest time between consecutive frames of one burst."
-        value={settings.burstGapSeconds}
+        {...bind('burstGapSeconds')}
         min={0}
         max={60}
         step={0.5}
-        onSave={(v) => save({ burstGapSeconds: v })}
       />
       <h2>Performance</h2>
       <NumberField
         label="Worker processes"
         help="Processes that decode and analyse photos. 0 = one less than the CPU cores. Applies to jobs started after a restart."
-        value={settings.workerCount}
+        {...bind('workerCount')}
         min={0}
         max={64}
-        onSave={(v) => save({ workerCount: v })}
       />
       <TextField
         label="Thumbnail cache folder"
         help="Where thumbnails and previews are written. Empty = beside the catalog file."
-        value={settings.thumbnailDir}
+        {...bind('thumbnailDir')}
         placeholder="(beside the catalog)"
-        onSave={(v) => save({ thumbnailDir: v })}
       />
       <h2>Map</h2>
       <TextField
         label="Online map tiles"
         help="A tile URL template such as https://tile.example.org/{z}/{x}/{y}.png. Empty = the bundled offline world outline only (works with no network). In a browser, reload the page after changing it (the page's security policy names the tile host)."
-        value={settings.mapTileUrl}
+        {...bind('mapTileUrl')}
         placeholder="(offline outline only)"
-        onSave={(v) => save({ mapTileUrl: v })}
       />
       <h2>Search</h2>
       <ClipModelField dir={settings.clipModelDir} />
       <h2>Appearance</h2>
-      <label className="setting">
-        <span className="setting-label">Theme</span>
+      <Setting
+        label="Theme"
+        help="“Follow the system” switches with your desktop's light/dark preference."
+      >
         <select
           value={settings.theme}
           data-testid="theme-select"
@@ -160,10 +163,7 @@ function SettingsForm(props: { settings: Settings; save(patch: SettingsPatch): v
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
-        <span className="setting-help">
-          “Follow the system” switches with your desktop's light/dark preference.
-        </span>
-      </label>
+      </Setting>
     </>
   )
 }
@@ -181,26 +181,14 @@ export function SettingsPage() {
       <h2>Catalog</h2>
       {info && (
         <dl className="value-table">
-          <div className="value-row">
-            <dt>Catalog file</dt>
-            <dd>
-              <code>{info.catalogPath}</code>
-            </dd>
-          </div>
-          <div className="value-row">
-            <dt>Photos</dt>
-            <dd>{info.photoCount.toLocaleString()}</dd>
-          </div>
-          <div className="value-row">
-            <dt>Cache folder</dt>
-            <dd>
-              <code>{info.cacheDir}</code>
-            </dd>
-          </div>
-          <div className="value-row">
-            <dt>Schema version</dt>
-            <dd>{info.schemaVersion}</dd>
-          </div>
+          <ValueRow label="Catalog file">
+            <code>{info.catalogPath}</code>
+          </ValueRow>
+          <ValueRow label="Photos">{info.photoCount.toLocaleString()}</ValueRow>
+          <ValueRow label="Cache folder">
+            <code>{info.cacheDir}</code>
+          </ValueRow>
+          <ValueRow label="Schema version">{info.schemaVersion}</ValueRow>
         </dl>
       )}
       <p className="setting-help">
