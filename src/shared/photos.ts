@@ -37,13 +37,25 @@ export interface PhotoSummary {
   readonly missing: boolean
 }
 
-/** Every catalog field of one photo (info panel, `vam show`, export). */
-export interface PhotoRecord extends PhotoSummary {
+/**
+ * What importing a file records about it: the photos columns read from the file itself
+ * (camelCase). The import task produces it, the import repository writes it.
+ */
+export interface ImportedPhotoFields {
+  readonly path: string
+  readonly name: string
+  readonly folder: string
+  readonly size: number
   readonly mtimeMs: number
-  readonly checksum: string | null
-  readonly mediaKind: MediaKind | null
+  /** XXH128 of the whole file, 32 hex digits. */
+  readonly checksum: string
+  readonly format: MediaFormat
+  readonly mediaKind: MediaKind
   readonly rawFormat: string | null
+  readonly width: number | null
+  readonly height: number | null
   readonly orientation: number | null
+  readonly takenAt: string | null
   readonly dateSource: DateSource | null
   readonly dateConfidence: number | null
   readonly dateSuspicious: string | null
@@ -60,6 +72,16 @@ export interface PhotoRecord extends PhotoSummary {
   readonly gpsAlt: number | null
   readonly gpsSuspicious: string | null
   readonly geohash: string | null
+}
+
+/**
+ * Every catalog field of one photo (info panel, `vam show`, export): the imported fields (format,
+ * checksum and media kind may be unknown for a row), plus when it was imported and went missing.
+ */
+export interface PhotoRecord
+  extends PhotoSummary, Omit<ImportedPhotoFields, 'checksum' | 'format' | 'mediaKind'> {
+  readonly checksum: string | null
+  readonly mediaKind: MediaKind | null
   readonly importedAt: string
   readonly missingSince: string | null
 }

@@ -1,4 +1,5 @@
 import exifr from 'exifr'
+import type { ImportedPhotoFields } from '../../shared/photos'
 
 /**
  * exifr, wrapped once. Values stay raw (`reviveValues: false`): dates come back as the strings the
@@ -6,21 +7,26 @@ import exifr from 'exifr'
  * core/analysis/dates.ts interprets them. `translateValues: false` keeps Orientation numeric.
  */
 
-/** The EXIF facts the catalog keeps, already normalised to numbers/strings. */
-export interface ExifFacts {
-  readonly make: string | null
-  readonly model: string | null
-  readonly lens: string | null
-  readonly iso: number | null
-  readonly exposureTime: number | null
-  readonly fNumber: number | null
-  readonly focalLength: number | null
-  readonly orientation: number | null
-  readonly width: number | null
-  readonly height: number | null
+/**
+ * The EXIF facts the catalog keeps, already normalised to numbers/strings (camera fields as the
+ * import records them), plus the raw position and dates that core/analysis validates.
+ */
+export interface ExifFacts extends Pick<
+  ImportedPhotoFields,
+  | 'make'
+  | 'model'
+  | 'lens'
+  | 'iso'
+  | 'exposureTime'
+  | 'fNumber'
+  | 'focalLength'
+  | 'orientation'
+  | 'width'
+  | 'height'
+  | 'gpsAlt'
+> {
   readonly gpsLat: unknown
   readonly gpsLon: unknown
-  readonly gpsAlt: number | null
   readonly dateTimeOriginal: string | null
   readonly offsetTimeOriginal: string | null
   readonly createDate: string | null

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import path from 'node:path'
 import { createXXHash128, type IHasher } from 'hash-wasm'
-import type { DateSource, MediaFormat, MediaKind } from '../../shared/photos'
+import type { ImportedPhotoFields, MediaFormat } from '../../shared/photos'
 import { resolveDate, type DateEvidence } from '../analysis/dates'
 import { validateGps } from '../analysis/gps'
 import { readExif, readXmpDates, type ExifFacts } from '../media/exif'
@@ -30,38 +30,8 @@ export interface ImportFileInput {
   readonly nowMs: number
 }
 
-/** One file as the catalog stores it (photos columns, camelCase). */
-export interface ImportedFile {
-  readonly path: string
-  readonly name: string
-  readonly folder: string
-  readonly size: number
-  readonly mtimeMs: number
-  /** XXH128 of the whole file, 32 hex digits. */
-  readonly checksum: string
-  readonly format: MediaFormat
-  readonly mediaKind: MediaKind
-  readonly rawFormat: string | null
-  readonly width: number | null
-  readonly height: number | null
-  readonly orientation: number | null
-  readonly takenAt: string | null
-  readonly dateSource: DateSource | null
-  readonly dateConfidence: number | null
-  readonly dateSuspicious: string | null
-  readonly tzOffset: string | null
-  readonly make: string | null
-  readonly model: string | null
-  readonly lens: string | null
-  readonly iso: number | null
-  readonly exposureTime: number | null
-  readonly fNumber: number | null
-  readonly focalLength: number | null
-  readonly gpsLat: number | null
-  readonly gpsLon: number | null
-  readonly gpsAlt: number | null
-  readonly gpsSuspicious: string | null
-  readonly geohash: string | null
+/** One file as the catalog stores it, plus what the job log should hear about it. */
+export interface ImportedFile extends ImportedPhotoFields {
   /** Problems that did not stop the import (malformed EXIF…), for the job log. */
   readonly warnings: readonly string[]
 }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
+import type { ImportedPhotoFields } from '../../../shared/photos'
 import { likePrefix } from './photo.repository'
 
 /**
@@ -6,38 +7,8 @@ import { likePrefix } from './photo.repository'
  * Statements are prepared once per job; every call runs inside the job's batch transaction.
  */
 
-/** The columns an import writes (camelCase mirror of photos; see ImportedFile in the task). */
-export interface PhotoImportRow {
-  readonly path: string
-  readonly name: string
-  readonly folder: string
-  readonly size: number
-  readonly mtimeMs: number
-  readonly checksum: string
-  readonly format: string
-  readonly mediaKind: string
-  readonly rawFormat: string | null
-  readonly width: number | null
-  readonly height: number | null
-  readonly orientation: number | null
-  readonly takenAt: string | null
-  readonly dateSource: string | null
-  readonly dateConfidence: number | null
-  readonly dateSuspicious: string | null
-  readonly tzOffset: string | null
-  readonly make: string | null
-  readonly model: string | null
-  readonly lens: string | null
-  readonly iso: number | null
-  readonly exposureTime: number | null
-  readonly fNumber: number | null
-  readonly focalLength: number | null
-  readonly gpsLat: number | null
-  readonly gpsLon: number | null
-  readonly gpsAlt: number | null
-  readonly gpsSuspicious: string | null
-  readonly geohash: string | null
-}
+/** The columns an import writes (the import task's record without its warnings). */
+export type PhotoImportRow = ImportedPhotoFields
 
 /** What the incremental check needs about a known path. */
 export interface KnownFile {
