@@ -3,7 +3,7 @@ import path from 'node:path'
 import { HASH_ALGO_VERSION } from '../analysis/hashes'
 import { QUALITY_VERSION } from '../analysis/quality'
 import { HashRepository } from '../catalog/repositories/hash.repository'
-import { QualityRepository } from '../catalog/repositories/quality.repository'
+import { QualityRepository, type QualityMetrics } from '../catalog/repositories/quality.repository'
 import {
   THUMBNAIL_VERSION,
   ThumbnailRepository,
@@ -31,15 +31,7 @@ export interface QualityDetail {
   readonly score: number
   readonly explanation: string
   readonly parts: Readonly<Record<string, { value: number; weight: number; points: number }>>
-  readonly metrics: {
-    readonly sharpness: number
-    readonly exposure: number
-    readonly clippedHigh: number
-    readonly clippedLow: number
-    readonly meanLuminance: number
-    readonly noise: number
-    readonly megapixels: number
-  }
+  readonly metrics: QualityMetrics
   readonly version: number
   readonly current: boolean
   readonly computedAt: string
@@ -78,15 +70,7 @@ export function qualityDetailSection(engine: Engine, photoId: number): QualityDe
     score: q.score,
     explanation: q.explanation,
     parts: q.parts,
-    metrics: {
-      sharpness: q.sharpness,
-      exposure: q.exposure,
-      clippedHigh: q.clippedHigh,
-      clippedLow: q.clippedLow,
-      meanLuminance: q.meanLuminance,
-      noise: q.noise,
-      megapixels: q.megapixels,
-    },
+    metrics: q.metrics,
     version: q.version,
     current: q.version === QUALITY_VERSION,
     computedAt: q.computedAt,

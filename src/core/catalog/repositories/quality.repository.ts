@@ -1,10 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import type { QualityPart, QualityPartName, QualityResult } from '../../analysis/quality'
 
-/** A stored quality score with its parts (what `vam show` and the info panel print). */
-export interface StoredQuality {
-  readonly photoId: number
-  readonly score: number
+/** The measurements stored beside a score (the quality table's metric columns). */
+export interface QualityMetrics {
   readonly sharpness: number
   readonly exposure: number
   readonly clippedHigh: number
@@ -12,6 +10,13 @@ export interface StoredQuality {
   readonly meanLuminance: number
   readonly noise: number
   readonly megapixels: number
+}
+
+/** A stored quality score with its parts (what `vam show` and the info panel print). */
+export interface StoredQuality {
+  readonly photoId: number
+  readonly score: number
+  readonly metrics: QualityMetrics
   readonly parts: Readonly<Record<QualityPartName, QualityPart>>
   readonly explanation: string
   readonly version: number
@@ -37,13 +42,15 @@ interface QualityRow {
 const toStored = (r: QualityRow): StoredQuality => ({
   photoId: r.photo_id,
   score: r.score,
-  sharpness: r.sharpness,
-  exposure: r.exposure,
-  clippedHigh: r.clipped_high,
-  clippedLow: r.clipped_low,
-  meanLuminance: r.mean_luminance,
-  noise: r.noise,
-  megapixels: r.resolution,
+  metrics: {
+    sharpness: r.sharpness,
+    exposure: r.exposure,
+    clippedHigh: r.clipped_high,
+    clippedLow: r.clipped_low,
+    meanLuminance: r.mean_luminance,
+    noise: r.noise,
+    megapixels: r.resolution,
+  },
   parts: JSON.parse(r.parts) as Record<QualityPartName, QualityPart>,
   explanation: r.explanation,
   version: r.version,
