@@ -1,6 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { CustomScheme, Protocol } from 'electron'
+import { contentTypeFor } from '../core/media/content-types'
 
 /*
  * The packaged renderer is served from vam-app://renderer/ rather than file:// (Electron security
@@ -16,29 +17,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   // standard + secure: a real origin for ES modules, storage and fetch. No bypassCSP.
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
-}
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.geojson': 'application/geo+json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
 }
 
 /**
@@ -69,11 +47,6 @@ export function appAssetPath(raw: string): string | null {
   return segments.join('/')
 }
 
-/** Content type by extension; unknown extensions are not served. */
-export function contentTypeFor(file: string): string | null {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? null
-}
-
 /** Serves a file of the built renderer folder; HTML documents carry the CSP header. */
 export async function handleAppRequest(
   rawUrl: string,
@@ -82,6 +55,7 @@ export async function handleAppRequest(
 ): Promise<Response> {
   const relative = appAssetPath(rawUrl)
   if (!relative) return new Response('bad URL', { status: 400 })
+  // Unknown extensions are not served.
   const type = contentTypeFor(relative)
   if (!type) return new Response('not found', { status: 404 })
   const root = await realpath(rendererDir).catch(() => null)

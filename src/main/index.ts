@@ -16,18 +16,17 @@ import type { MenuCommand } from '../shared/contract'
 import { EVENT_CHANNEL, HOST_CHANNELS } from '../shared/contract/transport'
 import { openEngine, type Engine } from '../core/engine'
 import { setSqliteNativeBinding } from '../core/catalog/sqlite'
+import {
+  catalogMediaSource,
+  type MediaSource,
+  type ThumbnailLookup,
+} from '../core/media/media-lookup'
 import { thumbnailFileFor } from '../core/media/thumbnail-files'
 import { createVamService } from '../core/service'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol'
 import { readCatalogChoice, resolveCatalogFile, writeCatalogChoice } from './catalog-choice'
 import { forwardEvents, handleIpcCall, registerHostCall, registerIpcBridge } from './ipc-bridge'
-import {
-  MEDIA_SCHEME_PRIVILEGES,
-  catalogMediaSource,
-  handleMediaProtocol,
-  type MediaSource,
-  type ThumbnailLookup,
-} from './media-protocol'
+import { MEDIA_SCHEME_PRIVILEGES, handleMediaProtocol } from './media-protocol'
 import { JobTracker, buildMenuTemplate, revealTarget, type MenuActions } from './os-integration'
 import { buildCsp, installSecurity, originOf } from './security'
 import { utilitySpawnWorker } from './utility-spawn'

@@ -1,29 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import path from 'node:path'
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.geojson': 'application/geo+json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-}
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
-}
+import { contentTypeOrBytes } from '../core/media/content-types'
 
 /**
  * Resolves a URL path inside `root`, or null when it would escape it (`..`, encoded slashes,
@@ -47,12 +25,16 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   }
 }
 
-/** Streams a file; errors after the headers went out end the response instead of crashing. */
+/**
+ * Streams a file (typed by its extension unless the caller knows better); errors after the
+ * headers went out end the response instead of crashing.
+ */
 export function sendFile(
   res: ServerResponse,
   file: string,
   headers: Record<string, string>,
   method: string,
+  contentType = contentTypeOrBytes(file),
 ): void {
   let size: number
   try {
@@ -62,7 +44,7 @@ export function sendFile(
     return
   }
   res.writeHead(200, {
-    'content-type': contentTypeOf(file),
+    'content-type': contentType,
     'content-length': String(size),
     ...headers,
   })

@@ -4,10 +4,11 @@ import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Engine } from '../core/engine'
 import { ContractError } from '../core/invoke'
+import { catalogMediaSource, existingFile, resolveMedia } from '../core/media/media-lookup'
 import { createVamService, invokeMethod } from '../core/service'
 import type { VamEventName } from '../shared/contract'
 import { cookieNameFor, hostAllowed, newToken, originAllowed, presentedToken } from './auth'
-import { mediaFileFor, parseMediaRequest, type ThumbnailResolver } from './media'
+import { parseMediaRequest, type ThumbnailResolver } from './media'
 import { resolveStatic, sendFile } from './static-files'
 
 export interface WebHostOptions {
@@ -111,6 +112,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const staticDir = path.resolve(options.staticDir)
   const service = createVamService(engine)
   const thumbnails: ThumbnailResolver = options.thumbnails ?? (() => null)
+  const media = catalogMediaSource(engine.catalog, (id, size) => thumbnails(engine, id, size))
   const log = options.log ?? (() => undefined)
   let port = 0
   let cookieName = ''
@@ -163,14 +165,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const handleMedia = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const handleMedia = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const request = parseMediaRequest(url)
     if (!request) {
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad media request')
       return
     }
-    const file = mediaFileFor(engine, request, thumbnails)
-    if (!file) {
+    // The file need only exist, typed by its extension (see existingFile); every refusal is a 404.
+    const resolved = await resolveMedia(request, media, existingFile)
+    if (!resolved.ok) {
       res.writeHead(404, {
         'content-type': 'text/plain; charset=utf-8',
         'cache-control': 'no-store',
@@ -181,9 +184,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // Private and short-lived: a re-analysis rewrites thumbnails under the same URL.
     sendFile(
       res,
-      file,
+      resolved.file,
       { 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff' },
       req.method ?? 'GET',
+      resolved.contentType,
     )
   }
 

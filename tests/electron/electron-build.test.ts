@@ -12,7 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contentTypeFor } from '../../src/main/app-protocol'
+import { contentTypeFor } from '../../src/core/media/content-types'
 
 // `electron-vite build` needs no Electron binary: build all three bundles into a scratch dir and
 // check the properties the app depends on at run time (a few seconds on our machines). The dir is

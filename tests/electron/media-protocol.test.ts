@@ -6,13 +6,12 @@ import { openCatalog, type Catalog } from '../../src/core/catalog/open-catalog'
 import {
   THUMB_SIZES,
   catalogMediaSource,
-  handleMediaRequest,
-  parseMediaRequest,
   resolveMedia,
   sniffImage,
   type MediaSource,
   type ThumbSize,
-} from '../../src/main/media-protocol'
+} from '../../src/core/media/media-lookup'
+import { handleMediaRequest, parseMediaRequest } from '../../src/main/media-protocol'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
