@@ -374,6 +374,37 @@ function pickOutput(outputs: TensorInfo[], preferred: readonly string[]): Tensor
   )
 }
 
+/**
+ * The encoder's embedding output: [batch, dim] float32, with as many values per image or text
+ * (`per`) as the config says. Null when the model has no such output.
+ */
+function checkEmbeddingOutput(
+  file: string,
+  outputs: TensorInfo[],
+  preferred: readonly string[],
+  per: 'image' | 'text',
+  config: ResolvedConfig,
+  fail: (message: string) => void,
+): { output: TensorInfo; dim: number | null } | null {
+  const output = pickOutput(outputs, preferred)
+  if (!output) {
+    fail(
+      `${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`,
+    )
+    return null
+  }
+  if (output.type !== 'float32' || output.shape.length !== 2) {
+    fail(`${file} output ${describe(output)} must be float32 [batch, dim]`)
+  }
+  const dim = numericDim(output.shape[1])
+  if (dim !== null && config.embedDim !== undefined && dim !== config.embedDim) {
+    fail(
+      `${file} output ${describe(output)} gives ${dim} values per ${per} but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`,
+    )
+  }
+  return { output, dim }
+}
+
 function checkVisual(
   file: string,
   session: OrtSession,
@@ -413,23 +444,9 @@ function checkVisual(
       )
     }
   }
-  const output = pickOutput(outputs, VISUAL_OUTPUT_NAMES)
-  if (!output) {
-    fail(
-      `${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`,
-    )
-    return null
-  }
-  if (output.type !== 'float32' || output.shape.length !== 2) {
-    fail(`${file} output ${describe(output)} must be float32 [batch, dim]`)
-  }
-  const dim = numericDim(output.shape[1])
-  if (dim !== null && config.embedDim !== undefined && dim !== config.embedDim) {
-    fail(
-      `${file} output ${describe(output)} gives ${dim} values per image but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`,
-    )
-  }
-  if (!ok) return null
+  const embedding = checkEmbeddingOutput(file, outputs, VISUAL_OUTPUT_NAMES, 'image', config, fail)
+  if (!embedding || !ok) return null
+  const { output, dim } = embedding
   return {
     io: { file, input: input.name, output: output.name, batch: numericDim(input.shape[0]) },
     dim,
@@ -477,23 +494,9 @@ function checkTextual(
   }
   if (mask && mask.type !== ids.type)
     fail(`${file} input ${describe(mask)} must have the type of ${ids.name} (${ids.type})`)
-  const output = pickOutput(outputs, TEXTUAL_OUTPUT_NAMES)
-  if (!output) {
-    fail(
-      `${file} has no [batch, dim] float32 embedding output (outputs: ${outputs.map(describe).join(', ')})`,
-    )
-    return null
-  }
-  if (output.type !== 'float32' || output.shape.length !== 2) {
-    fail(`${file} output ${describe(output)} must be float32 [batch, dim]`)
-  }
-  const dim = numericDim(output.shape[1])
-  if (dim !== null && config.embedDim !== undefined && dim !== config.embedDim) {
-    fail(
-      `${file} output ${describe(output)} gives ${dim} values per text but the config says embedding size ${config.embedDim} (${config.sources.embedDim})`,
-    )
-  }
-  if (!ok) return null
+  const embedding = checkEmbeddingOutput(file, outputs, TEXTUAL_OUTPUT_NAMES, 'text', config, fail)
+  if (!embedding || !ok) return null
+  const { output, dim } = embedding
   return {
     io: {
       file,
