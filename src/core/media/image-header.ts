@@ -18,6 +18,9 @@ export interface HeaderInfo {
   readonly jpegScanOffset: number | null
 }
 
+/** A header that declares nothing checkable. */
+const empty: HeaderInfo = { width: null, height: null, jpegScanOffset: null }
+
 const u16be = (b: Uint8Array, o: number) => ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0)
 const u16le = (b: Uint8Array, o: number) => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8)
 const u24le = (b: Uint8Array, o: number) => u16le(b, o) | ((b[o + 2] ?? 0) << 16)
@@ -120,7 +123,7 @@ function webpHeader(b: Uint8Array, fileSize: number): HeaderInfo {
   if (chunk === 'VP8 ' && b.length >= 30) {
     return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff, jpegScanOffset: null }
   }
-  return { width: null, height: null, jpegScanOffset: null }
+  return empty
 }
 
 function tiffHeader(b: Uint8Array, fileSize: number): HeaderInfo {
@@ -133,7 +136,24 @@ function tiffHeader(b: Uint8Array, fileSize: number): HeaderInfo {
     if (ifd >= fileSize)
       throw new ItemError('truncated', `TIFF: first directory at ${ifd} is past the end`)
   }
-  return { width: null, height: null, jpegScanOffset: null }
+  return empty
+}
+
+/** What the head of a file of each format declares. */
+const HEADER_READERS: Record<MediaFormat, (head: Uint8Array, fileSize: number) => HeaderInfo> = {
+  jpeg: jpegHeader,
+  png: pngHeader,
+  gif: gifHeader,
+  webp: webpHeader,
+  tiff: tiffHeader,
+  // TIFF-structured RAW files start like a TIFF (II / MM); the others declare nothing here.
+  raw: (head, fileSize) =>
+    head[0] === 0x49 || head[0] === 0x4d ? tiffHeader(head, fileSize) : empty,
+  // ISO-BMFF boxes are checked by `checkBoxes` (they need reads beyond the head).
+  heic: () => empty,
+  avif: () => empty,
+  mp4: () => empty,
+  mov: () => empty,
 }
 
 /**
@@ -141,39 +161,10 @@ function tiffHeader(b: Uint8Array, fileSize: number): HeaderInfo {
  * small). Throws ItemError('corrupt' | 'truncated' | 'too_large').
  */
 export function inspectHeader(head: Uint8Array, fileSize: number, format: MediaFormat): HeaderInfo {
-  let info: HeaderInfo
-  switch (format) {
-    case 'jpeg':
-      info = jpegHeader(head, fileSize)
-      break
-    case 'png':
-      info = pngHeader(head, fileSize)
-      break
-    case 'gif':
-      info = gifHeader(head, fileSize)
-      break
-    case 'webp':
-      info = webpHeader(head, fileSize)
-      break
-    case 'tiff':
-      info = tiffHeader(head, fileSize)
-      break
-    case 'raw':
-      info = head[0] === 0x49 || head[0] === 0x4d ? tiffHeader(head, fileSize) : empty
-      break
-    case 'heic':
-    case 'avif':
-    case 'mp4':
-    case 'mov':
-      // ISO-BMFF boxes are checked by `checkBoxes` (they need reads beyond the head).
-      info = empty
-      break
-  }
+  const info = HEADER_READERS[format](head, fileSize)
   checkDimensions(info.width, info.height, format.toUpperCase())
   return info
 }
-
-const empty: HeaderInfo = { width: null, height: null, jpegScanOffset: null }
 
 /** Index of the last EOI (FF D9) in `b` at or after `from`, or -1. */
 export function lastEoi(b: Uint8Array, from = 0): number {

@@ -19,21 +19,21 @@ export interface MarkerRow {
 
 type Bounds = readonly [number, number, number, number]
 
+/** A piece of WHERE clause with its named parameters. */
+interface Clause {
+  readonly sql: string
+  readonly params: Record<string, unknown>
+}
+
 /** The grid's filter without its own place filters: the map shows its bounds, not a prior click. */
-function mapFilter(filter: PhotoFilter | undefined): {
-  sql: string
-  params: Record<string, unknown>
-} {
+function mapFilter(filter: PhotoFilter | undefined): Clause {
   if (!filter) return { sql: '', params: {} }
   const { bbox: _bbox, geohashPrefix: _prefix, ...rest } = filter
   const { sql, params } = filterClause(rest)
   return { sql: sql ? `AND ${sql.replace(/^WHERE /, '')}` : '', params }
 }
 
-function boundsClause([south, west, north, east]: Bounds): {
-  sql: string
-  params: Record<string, unknown>
-} {
+function boundsClause([south, west, north, east]: Bounds): Clause {
   const lon =
     west <= east
       ? 'p.gps_lon BETWEEN @west AND @east'
@@ -43,6 +43,14 @@ function boundsClause([south, west, north, east]: Bounds): {
     params: { south, west, north, east },
   }
 }
+
+/** One geohash cell and everything inside it: a range of the geohash index. */
+function cellClause(cell: string): Clause {
+  return { sql: 'p.geohash >= @low AND p.geohash < @high', params: { low: cell, high: `${cell}~` } }
+}
+
+/** Every geotagged row. */
+const GEOTAGGED: Clause = { sql: 'p.geohash IS NOT NULL', params: {} }
 
 /** Per-cell sums at a fixed precision: what the map service caches and re-groups per view. */
 export interface CellAggregateRow {
@@ -84,17 +92,7 @@ export class MapRepository {
     precision: number,
     filter?: PhotoFilter,
   ): ClusterRow[] {
-    const b = boundsClause(bounds)
-    const f = mapFilter(filter)
-    return this.db
-      .prepare(
-        `SELECT substr(p.geohash, 1, @precision) AS cell, COUNT(*) AS count,
-                AVG(p.gps_lat) AS lat, AVG(p.gps_lon) AS lon, MIN(p.id) AS sample
-         FROM photos p
-         WHERE p.geohash >= @low AND p.geohash < @high AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
-         GROUP BY cell`,
-      )
-      .all({ ...b.params, ...f.params, precision, low: cell, high: `${cell}~` }) as ClusterRow[]
+    return this.clusterRows(cellClause(cell), bounds, precision, filter)
   }
 
   /**
@@ -102,6 +100,15 @@ export class MapRepository {
    * and a sample id. The work is one pass over the geotagged rows in view, grouped in SQLite.
    */
   clusters(bounds: Bounds, precision: number, filter?: PhotoFilter): ClusterRow[] {
+    return this.clusterRows(GEOTAGGED, bounds, precision, filter)
+  }
+
+  private clusterRows(
+    rows: Clause,
+    bounds: Bounds,
+    precision: number,
+    filter: PhotoFilter | undefined,
+  ): ClusterRow[] {
     const b = boundsClause(bounds)
     const f = mapFilter(filter)
     return this.db
@@ -109,23 +116,24 @@ export class MapRepository {
         `SELECT substr(p.geohash, 1, @precision) AS cell, COUNT(*) AS count,
                 AVG(p.gps_lat) AS lat, AVG(p.gps_lon) AS lon, MIN(p.id) AS sample
          FROM photos p
-         WHERE p.geohash IS NOT NULL AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
+         WHERE ${rows.sql} AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
          GROUP BY cell`,
       )
-      .all({ ...b.params, ...f.params, precision }) as ClusterRow[]
+      .all({ ...b.params, ...f.params, precision, ...rows.params }) as ClusterRow[]
   }
 
   /** The photos of one cell (a small cluster drawn as separate markers). */
   cellMembers(cell: string, bounds: Bounds, limit: number, filter?: PhotoFilter): MarkerRow[] {
+    const c = cellClause(cell)
     const b = boundsClause(bounds)
     const f = mapFilter(filter)
     return this.db
       .prepare(
         `SELECT p.id, p.name, p.gps_lat AS lat, p.gps_lon AS lon FROM photos p
-         WHERE p.geohash >= @low AND p.geohash < @high AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
+         WHERE ${c.sql} AND p.gps_lat IS NOT NULL AND ${b.sql} ${f.sql}
          LIMIT @limit`,
       )
-      .all({ ...b.params, ...f.params, low: cell, high: `${cell}~`, limit }) as MarkerRow[]
+      .all({ ...b.params, ...f.params, ...c.params, limit }) as MarkerRow[]
   }
 
   /** First and last capture date of geotagged photos (the timeline's extent). */
