@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,8 +6,14 @@ import { geohashOf } from '../src/core/analysis/gps'
 import { HASH_ALGO_VERSION } from '../src/core/analysis/hashes'
 import { QUALITY_VERSION } from '../src/core/analysis/quality'
 import { openCatalog } from '../src/core/catalog/open-catalog'
-import { PhotoImportRepository, type PhotoImportRow } from '../src/core/catalog/repositories/photo-import.repository'
-import { THUMBNAIL_SIZES, THUMBNAIL_VERSION } from '../src/core/catalog/repositories/thumbnail.repository'
+import {
+  PhotoImportRepository,
+  type PhotoImportRow,
+} from '../src/core/catalog/repositories/photo-import.repository'
+import {
+  THUMBNAIL_SIZES,
+  THUMBNAIL_VERSION,
+} from '../src/core/catalog/repositories/thumbnail.repository'
 import { FilePresence } from '../src/core/health/file-presence'
 import { computeHealth } from '../src/core/health/health-model'
 import { thumbnailRelativePath } from '../src/core/media/thumbnail-files'
@@ -33,13 +40,16 @@ export async function run(): Promise<void> {
     const t0 = performance.now()
     generate(catalog.db, catalog.paths.cacheDir, n, withFiles)
     const generateS = (performance.now() - t0) / 1000
-    console.log(`generated ${n} photos${withFiles ? ` and ${n * 2} thumbnail files` : ''} in ${generateS.toFixed(1)} s`)
+    console.log(
+      `generated ${n} photos${withFiles ? ` and ${n * 2} thumbnail files` : ''} in ${generateS.toFixed(1)} s`,
+    )
 
     const deps = { db: catalog.db, paths: catalog.paths, files: new FilePresence() }
     const cold = await computeHealth(deps, {})
     const warm: { sqlMs: number; geohashMs: number; filesMs: number }[] = []
     for (let i = 0; i < 5; i++) warm.push((await computeHealth(deps, {})).timing)
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+    const median = (xs: number[]) =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
     const sqlWarm = median(warm.map((t) => t.sqlMs))
     const filesWarm = median(warm.map((t) => t.filesMs))
     const geohashWarm = median(warm.map((t) => t.geohashMs))
@@ -67,7 +77,10 @@ export async function run(): Promise<void> {
       { measure: 'whole report, warm (ms)', value: Math.round(sqlWarm + geohashWarm + filesWarm) },
       { measure: 'one existsSync per thumbnail file (ms)', value: Math.round(statMs) },
       { measure: 'thumbnails covered (%)', value: thumbs?.percent ?? 0 },
-      { measure: 'geohash mismatches found', value: cold.consistency.find((c) => c.check === 'geohash-mismatch')?.count ?? 0 },
+      {
+        measure: 'geohash mismatches found',
+        value: cold.consistency.find((c) => c.check === 'geohash-mismatch')?.count ?? 0,
+      },
     ])
     if (sqlWarm > 200) {
       console.error(`SQL part ${sqlWarm} ms exceeds the 200 ms goal`)
@@ -88,7 +101,7 @@ function lcg(seed: number): () => number {
   }
 }
 
-export function generate(db: import('better-sqlite3').Database, cacheDir: string, n: number, withFiles: boolean): void {
+export function generate(db: Database, cacheDir: string, n: number, withFiles: boolean): void {
   const rand = lcg(42)
   const photos = new PhotoImportRepository(db)
   const insertThumb = db.prepare(
@@ -132,7 +145,8 @@ export function generate(db: import('better-sqlite3').Database, cacheDir: string
           height: 3000,
           orientation: 1,
           takenAt: new Date(1_500_000_000_000 + id * 60_000).toISOString().slice(0, 19),
-          dateSource: r < 0.85 ? 'exif-original' : r < 0.92 ? 'filename' : r < 0.95 ? 'folder' : 'file-mtime',
+          dateSource:
+            r < 0.85 ? 'exif-original' : r < 0.92 ? 'filename' : r < 0.95 ? 'folder' : 'file-mtime',
           dateConfidence: r < 0.85 ? 95 : r < 0.92 ? 70 : r < 0.95 ? 50 : 30,
           dateSuspicious: r > 0.998 ? 'default-date' : null,
           tzOffset: null,
@@ -148,7 +162,13 @@ export function generate(db: import('better-sqlite3').Database, cacheDir: string
           gpsAlt: null,
           gpsSuspicious: null,
           // 1% of positions lack a geohash, 1% carry one of another place.
-          geohash: !hasGps ? null : r < 0.01 ? null : r < 0.02 ? geohashOf(-lat, -lon) : geohashOf(lat, lon),
+          geohash: !hasGps
+            ? null
+            : r < 0.01
+              ? null
+              : r < 0.02
+                ? geohashOf(-lat, -lon)
+                : geohashOf(lat, lon),
         }
         photos.upsertImported(row, '2026-01-01T00:00:00Z')
         const a = rand()
@@ -166,7 +186,15 @@ export function generate(db: import('better-sqlite3').Database, cacheDir: string
               writeFileSync(path.join(cacheDir, rel), '')
             }
           }
-          insertHash.run(id, BigInt(id), BigInt(id) * 3n, BigInt(id) * 5n, BigInt(id) * 7n, HASH_ALGO_VERSION, mtimeMs)
+          insertHash.run(
+            id,
+            BigInt(id),
+            BigInt(id) * 3n,
+            BigInt(id) * 5n,
+            BigInt(id) * 7n,
+            HASH_ALGO_VERSION,
+            mtimeMs,
+          )
           insertQuality.run(id, QUALITY_VERSION, mtimeMs)
         } else if (a < 0.93) {
           insertError.run(id, row.path, 'analyze', a < 0.92 ? 'corrupt' : 'unreadable')

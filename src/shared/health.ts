@@ -107,7 +107,9 @@ export function formatEstimate(seconds: number): string {
 
 /** 1234567 → "1,234,567" independent of the machine's locale (reports are compared). */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
 /** Bytes in binary units, one decimal. */

@@ -98,7 +98,16 @@ export function analyzed(catalog: Catalog, photoId: number, options: AnalyzedOpt
         writeFileSync(path.join(catalog.paths.cacheDir, rel), 'thumb')
       }
       thumbs.upsert(
-        { photoId, size, path: rel, bytes: 5, width: size, height: size, format: 'webp', sourceMtimeMs: source },
+        {
+          photoId,
+          size,
+          path: rel,
+          bytes: 5,
+          width: size,
+          height: size,
+          format: 'webp',
+          sourceMtimeMs: source,
+        },
         THUMBNAIL_VERSION,
         at,
       )
@@ -125,7 +134,14 @@ export function analyzed(catalog: Catalog, photoId: number, options: AnalyzedOpt
     const quality = {
       version: options.qualityVersion ?? QUALITY_VERSION,
       score: 70,
-      metrics: { sharpness: 500, clippedHigh: 0, clippedLow: 0, meanLuminance: 120, wellExposed: 0.8, noise: 2 },
+      metrics: {
+        sharpness: 500,
+        clippedHigh: 0,
+        clippedLow: 0,
+        meanLuminance: 120,
+        wellExposed: 0.8,
+        noise: 2,
+      },
       exposure: 0.9,
       megapixels: 12,
       parts: {},

@@ -34,7 +34,12 @@ function gpsExif(lat: [number, number, number], lon: [number, number, number]) {
   return {
     IFD0: { Make: 'TestCam', Model: 'T-1000' },
     IFD2: { DateTimeOriginal: '2019:04:12 15:30:12' },
-    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(lat), GPSLongitudeRef: 'E', GPSLongitude: dms(lon) },
+    IFD3: {
+      GPSLatitudeRef: 'N',
+      GPSLatitude: dms(lat),
+      GPSLongitudeRef: 'E',
+      GPSLongitude: dms(lon),
+    },
   }
 }
 
@@ -47,14 +52,19 @@ async function buildLibrary(root: string) {
   const b = path.join(root, 'b')
   const c = path.join(root, 'c')
   for (const dir of [a, b, c]) mkdirSync(dir, { recursive: true })
-  const copy = (name: string, dir: string) => copyFileSync(path.join(FIXTURES, name), path.join(dir, name))
+  const copy = (name: string, dir: string) =>
+    copyFileSync(path.join(FIXTURES, name), path.join(dir, name))
   for (const name of ['kde_ColorfulCups.jpg', 'kde_FallenLeaf.jpg', 'kde_Kite.jpg']) copy(name, a)
   for (const name of ['mate_LadyBird.jpg', 'mate_Storm.jpg', 'skimage_astronaut.png']) copy(name, b)
   // A byte copy in another folder: an exact duplicate for the duplicates job to find.
   copyFileSync(path.join(FIXTURES, 'kde_Kite.jpg'), path.join(b, 'kite-copy.jpg'))
   for (const name of ['mate_Dune.jpg', 'skimage_chelsea.png', 'skimage_coffee.png']) copy(name, c)
   const base = sharp(path.join(FIXTURES, 'lomiri_life_by_Aitzol_Berasategi.jpg')).resize(640)
-  await base.clone().withExif(gpsExif([48, 51, 29.64], [2, 17, 40.2])).jpeg().toFile(path.join(a, 'paris.jpg'))
+  await base
+    .clone()
+    .withExif(gpsExif([48, 51, 29.64], [2, 17, 40.2]))
+    .jpeg()
+    .toFile(path.join(a, 'paris.jpg'))
   await base
     .clone()
     .flop()
@@ -84,7 +94,8 @@ describe('health end to end', () => {
     const engine = await openEngine(path.join(dir, 'catalog.sqlite'), { workerCount: 1 })
     engines.push(engine)
     const db = engine.catalog.db
-    const idOf = (file: string) => (db.prepare('SELECT id FROM photos WHERE path = ?').get(file) as { id: number }).id
+    const idOf = (file: string) =>
+      (db.prepare('SELECT id FROM photos WHERE path = ?').get(file) as { id: number }).id
 
     expect((await run(engine, { kind: 'import', root })).state).toBe('completed')
     rot(path.join(a, 'rot.jpg'))
@@ -93,7 +104,11 @@ describe('health end to end', () => {
 
     // The gaps.
     for (const name of ['mate_LadyBird.jpg', 'mate_Storm.jpg']) {
-      const rel = (db.prepare('SELECT path FROM thumbnails WHERE photo_id = ? AND size = 1024').get(idOf(path.join(b, name))) as { path: string }).path
+      const rel = (
+        db
+          .prepare('SELECT path FROM thumbnails WHERE photo_id = ? AND size = 1024')
+          .get(idOf(path.join(b, name))) as { path: string }
+      ).path
       rmSync(path.join(engine.catalog.paths.cacheDir, rel))
     }
     const repair = new RepairRepository(db)
@@ -106,9 +121,16 @@ describe('health end to end', () => {
     const health = createHealthCore(engine)
     const { report, plan } = await health.plan()
     const cov = (d: string) => report.coverage.find((x) => x.datum === d)
-    const reasons = (d: string) => Object.fromEntries((cov(d)?.missingBy ?? []).map((m) => [m.reason, m.count]))
+    const reasons = (d: string) =>
+      Object.fromEntries((cov(d)?.missingBy ?? []).map((m) => [m.reason, m.count]))
     // 13 photos: 6 in a (empty.jpg was refused), 4 in b, 3 in c.
-    expect(report.totals).toMatchObject({ photos: 13, present: 13, vanished: 0, folders: 3, notImported: 1 })
+    expect(report.totals).toMatchObject({
+      photos: 13,
+      present: 13,
+      vanished: 0,
+      folders: 3,
+      notImported: 1,
+    })
     expect(cov('thumbnails')).toMatchObject({ have: 7, missing: 6 })
     expect(reasons('thumbnails')).toEqual({ never_processed: 3, file_missing: 2, corrupt: 1 })
     expect(cov('hashes')).toMatchObject({ have: 9, missing: 4 })
@@ -119,7 +141,10 @@ describe('health end to end', () => {
     const check = (id: string) => report.consistency.find((x) => x.check === id)
     expect(check('thumbnail-file-missing')?.count).toBe(2)
     expect(check('gps-without-geohash')?.count).toBe(1)
-    expect(check('geohash-mismatch')).toMatchObject({ count: 1, examples: [path.join(a, 'tokyo.jpg')] })
+    expect(check('geohash-mismatch')).toMatchObject({
+      count: 1,
+      examples: [path.join(a, 'tokyo.jpg')],
+    })
     // Moved and deleted originals are not known until verify looks: the report says so.
     expect(check('original-vanished')?.count).toBe(0)
     expect(check('original-changed')).toMatchObject({ available: false })
@@ -137,7 +162,11 @@ describe('health end to end', () => {
       ['duplicates', 12],
       ['bursts', 12],
     ])
-    expect(plan.steps.every((s) => s.estimate.source === (s.kind === 'analyze' ? 'measured' : 'default'))).toBe(true)
+    expect(
+      plan.steps.every(
+        (s) => s.estimate.source === (s.kind === 'analyze' ? 'measured' : 'default'),
+      ),
+    ).toBe(true)
     expect(plan.expected.find((e) => e.datum === 'thumbnails')?.remaining).toEqual([
       { reason: 'corrupt', count: 1, examples: [path.join(a, 'rot.jpg')] },
     ])
@@ -165,19 +194,45 @@ describe('health end to end', () => {
       expect(afterCov(d)?.missingBy.map((m) => m.reason)).toEqual(['corrupt'])
     }
     expect(afterCov('geohash')).toMatchObject({ have: 3, missing: 0, percent: 100 })
-    expect(after.report.verify.last).toMatchObject({ checked: 13, vanished: 1, relinked: 1, changed: 0 })
+    expect(after.report.verify.last).toMatchObject({
+      checked: 13,
+      vanished: 1,
+      relinked: 1,
+      changed: 0,
+    })
     expect(after.report.totals).toMatchObject({ photos: 13, present: 12, vanished: 1 })
-    expect(db.prepare('SELECT path FROM photos WHERE id = ?').get(idOf(path.join(a, 'moved', 'leaf.jpg')))).toBeTruthy()
+    expect(
+      db
+        .prepare('SELECT path FROM photos WHERE id = ?')
+        .get(idOf(path.join(a, 'moved', 'leaf.jpg'))),
+    ).toBeTruthy()
     expect(after.report.consistency.find((x) => x.check === 'original-vanished')).toMatchObject({
       count: 1,
       examples: [path.join(b, 'skimage_astronaut.png')],
     })
-    expect(after.report.consistency.filter((x) => x.check !== 'original-vanished').every((x) => x.count === 0)).toBe(true)
+    expect(
+      after.report.consistency
+        .filter((x) => x.check !== 'original-vanished')
+        .every((x) => x.count === 0),
+    ).toBe(true)
     // The byte copy is found: one exact group of two, waiting for review; the same from folder b.
-    expect(after.report.duplicates).toMatchObject({ groups: 1, unresolved: 1, photos: 2, stale: false })
+    expect(after.report.duplicates).toMatchObject({
+      groups: 1,
+      unresolved: 1,
+      photos: 2,
+      stale: false,
+    })
     expect(after.report.duplicates.bytesReclaimable).toBeGreaterThan(0)
-    expect((await health.report(b)).duplicates).toMatchObject({ groups: 1, unresolved: 1, photos: 2 })
-    expect((await health.report(c)).duplicates).toMatchObject({ groups: 0, unresolved: 0, photos: 0 })
+    expect((await health.report(b)).duplicates).toMatchObject({
+      groups: 1,
+      unresolved: 1,
+      photos: 2,
+    })
+    expect((await health.report(c)).duplicates).toMatchObject({
+      groups: 0,
+      unresolved: 0,
+      photos: 0,
+    })
     expect(after.report.bursts.lastRunAt).not.toBeNull()
     expect(after.plan.steps).toEqual([])
     expect(after.plan.notes.join(' ')).toContain('corrupt file (analyze): 1')

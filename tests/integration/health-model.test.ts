@@ -24,15 +24,34 @@ function rows() {
     photoRow(`${A}/1.jpg`, withGps(48.8584, 2.2945)),
     photoRow(`${A}/2.jpg`, { ...withGps(51.5007, -0.1246), geohash: null }),
     // Corrupted: the cell of another city.
-    photoRow(`${A}/3.jpg`, { ...withGps(40.6892, -74.0445), geohash: geohashOf(35.6586, 139.7454) }),
+    photoRow(`${A}/3.jpg`, {
+      ...withGps(40.6892, -74.0445),
+      geohash: geohashOf(35.6586, 139.7454),
+    }),
     // Truncated to precision 5: the right area, but not what the catalog promises.
-    photoRow(`${A}/4.jpg`, { ...withGps(-33.8568, 151.2153), geohash: geohashOf(-33.8568, 151.2153, 5) }),
+    photoRow(`${A}/4.jpg`, {
+      ...withGps(-33.8568, 151.2153),
+      geohash: geohashOf(-33.8568, 151.2153, 5),
+    }),
     photoRow(`${A}/5.jpg`, { gpsLat: 0, gpsLon: 0, gpsSuspicious: 'null-island', geohash: null }),
     // A geohash left behind on a row without a position.
-    photoRow(`${A}/6.jpg`, { geohash: geohashOf(10, 10), dateSource: 'filename', dateConfidence: 70 }),
-    photoRow(`${B}/7.jpg`, { dateSource: 'filename', dateConfidence: 70, dateSuspicious: 'future' }),
+    photoRow(`${A}/6.jpg`, {
+      geohash: geohashOf(10, 10),
+      dateSource: 'filename',
+      dateConfidence: 70,
+    }),
+    photoRow(`${B}/7.jpg`, {
+      dateSource: 'filename',
+      dateConfidence: 70,
+      dateSuspicious: 'future',
+    }),
     photoRow(`${B}/8.jpg`, { dateSource: 'folder', dateConfidence: 50 }),
-    photoRow(`${B}/9.jpg`, { dateSource: 'file-mtime', dateConfidence: 30, mediaKind: 'video', format: 'mp4' }),
+    photoRow(`${B}/9.jpg`, {
+      dateSource: 'file-mtime',
+      dateConfidence: 30,
+      mediaKind: 'video',
+      format: 'mp4',
+    }),
     photoRow(`${B}/sub/10.jpg`, { dateSource: 'file-mtime', dateConfidence: 30 }),
   ]
 }
@@ -44,12 +63,43 @@ describe(computeHealth.name, () => {
     const catalog = await openCatalog(path.join(dir, 'c.sqlite'), { migrations: [migration0001] })
     try {
       const ids = insertPhotos(catalog, rows())
-      new PhotoImportRepository(catalog.db).markMissing(ids[7] as number, '2026-02-01T00:00:00.000Z')
+      new PhotoImportRepository(catalog.db).markMissing(
+        ids[7] as number,
+        '2026-02-01T00:00:00.000Z',
+      )
       const errors = new ItemErrorRepository(catalog.db)
-      errors.upsert({ photoId: null, path: `${A}/notes.jpg`, jobId: null, stage: 'import', code: 'unsupported', message: 'text' })
-      errors.upsert({ photoId: null, path: `${B}/x.jpg`, jobId: null, stage: 'import', code: 'unsupported', message: 'text' })
-      errors.upsert({ photoId: null, path: `${B}/empty.jpg`, jobId: null, stage: 'import', code: 'empty', message: '0 bytes' })
-      errors.upsert({ photoId: ids[1] as number, path: `${A}/2.jpg`, jobId: null, stage: 'import', code: 'unreadable', message: 'EACCES' })
+      errors.upsert({
+        photoId: null,
+        path: `${A}/notes.jpg`,
+        jobId: null,
+        stage: 'import',
+        code: 'unsupported',
+        message: 'text',
+      })
+      errors.upsert({
+        photoId: null,
+        path: `${B}/x.jpg`,
+        jobId: null,
+        stage: 'import',
+        code: 'unsupported',
+        message: 'text',
+      })
+      errors.upsert({
+        photoId: null,
+        path: `${B}/empty.jpg`,
+        jobId: null,
+        stage: 'import',
+        code: 'empty',
+        message: '0 bytes',
+      })
+      errors.upsert({
+        photoId: ids[1] as number,
+        path: `${A}/2.jpg`,
+        jobId: null,
+        stage: 'import',
+        code: 'unreadable',
+        message: 'EACCES',
+      })
 
       const report = await computeHealth({ db: catalog.db, paths: catalog.paths }, {})
       expect(report.totals).toMatchObject({
@@ -99,7 +149,13 @@ describe(computeHealth.name, () => {
         ['import', 'empty', 1, false],
         ['import', 'unreadable', 1, true],
       ])
-      expect(report.pending).toMatchObject({ geohash: 4, geohashRows: 6, retry: 1, verify: 10, analyze: 0 })
+      expect(report.pending).toMatchObject({
+        geohash: 4,
+        geohashRows: 6,
+        retry: 1,
+        verify: 10,
+        analyze: 0,
+      })
       expect(report.verify).toEqual({ last: null, notVerifiedSince: 10 })
 
       // One folder: its sub-folders count, its sibling does not.
@@ -129,8 +185,14 @@ describe(computeHealth.name, () => {
       expect(job).toMatchObject({ state: 'completed', total: 6, done: 6, failed: 0 })
 
       const after = await health.report()
-      expect(after.coverage.find((c) => c.datum === 'geohash')).toMatchObject({ have: 4, missing: 0, percent: 100 })
-      expect(after.consistency.filter((c) => c.check.startsWith('g')).map((c) => c.count)).toEqual([0, 0, 0])
+      expect(after.coverage.find((c) => c.datum === 'geohash')).toMatchObject({
+        have: 4,
+        missing: 0,
+        percent: 100,
+      })
+      expect(after.consistency.filter((c) => c.check.startsWith('g')).map((c) => c.count)).toEqual([
+        0, 0, 0,
+      ])
       expect(after.pending.geohash).toBe(0)
       const fixed = engine.catalog.db
         .prepare('SELECT name, geohash FROM photos ORDER BY id')
@@ -161,7 +223,14 @@ describe(computeHealth.name, () => {
       const errors = new ItemErrorRepository(catalog.db)
       const fail = (n: number, code: 'corrupt' | 'unreadable', times = 1) => {
         for (let i = 0; i < times; i++) {
-          errors.upsert({ photoId: id(n), path: `${A}/${n}.jpg`, jobId: null, stage: 'analyze', code, message: code })
+          errors.upsert({
+            photoId: id(n),
+            path: `${A}/${n}.jpg`,
+            jobId: null,
+            stage: 'analyze',
+            code,
+            message: code,
+          })
         }
       }
       fail(6, 'corrupt')
@@ -173,7 +242,10 @@ describe(computeHealth.name, () => {
       const report = await computeHealth({ db: catalog.db, paths: catalog.paths }, {})
       const reasons = (d: string) =>
         Object.fromEntries(
-          (report.coverage.find((c) => c.datum === d)?.missingBy ?? []).map((m) => [m.reason, m.count]),
+          (report.coverage.find((c) => c.datum === d)?.missingBy ?? []).map((m) => [
+            m.reason,
+            m.count,
+          ]),
         )
       const cov = (d: string) => report.coverage.find((c) => c.datum === d)
       expect(cov('thumbnails')).toMatchObject({ eligible: 10, have: 3, missing: 7, percent: 30 })
@@ -188,38 +260,73 @@ describe(computeHealth.name, () => {
       expect(cov('hashes')).toMatchObject({ have: 4, missing: 6 })
       expect(reasons('hashes')).toEqual({ outdated: 2, corrupt: 1, vanished: 1, unreadable: 2 })
       expect(cov('quality')).toMatchObject({ have: 4, missing: 6 })
-      expect(reasons('quality')).toEqual({ never_processed: 1, corrupt: 1, vanished: 1, outdated: 1, unreadable: 2 })
-      expect(cov('thumbnails')?.missingBy.find((m) => m.reason === 'file_missing')?.examples).toEqual([`${A}/4.jpg`])
+      expect(reasons('quality')).toEqual({
+        never_processed: 1,
+        corrupt: 1,
+        vanished: 1,
+        outdated: 1,
+        unreadable: 2,
+      })
+      expect(
+        cov('thumbnails')?.missingBy.find((m) => m.reason === 'file_missing')?.examples,
+      ).toEqual([`${A}/4.jpg`])
       const missingFile = report.consistency.find((c) => c.check === 'thumbnail-file-missing')
       expect(missingFile?.count).toBe(1)
-      expect(missingFile?.examples[0]).toBe(path.join(catalog.paths.cacheDir, String(id(4) % 7), `${id(4)}-1024.webp`))
+      expect(missingFile?.examples[0]).toBe(
+        path.join(catalog.paths.cacheDir, String(id(4) % 7), `${id(4)}-1024.webp`),
+      )
       // The embeddings table exists but no model is active: said, not counted.
       expect(cov('embeddings')).toMatchObject({ available: false })
       expect(cov('embeddings')?.unavailableReason).toContain('no CLIP model')
       // 4 (file), 5 (never/outdated), 8 (changed): analyze's work. 9 is retry-failed's; 6 and 10 are nobody's.
       expect(report.pending).toMatchObject({ analyze: 3, retry: 1 })
       expect(report.problems).toEqual([
-        { stage: 'analyze', code: 'unreadable', count: 2, transient: true, retryable: 1, examples: [`${A}/10.jpg`, `${A}/9.jpg`] },
-        { stage: 'analyze', code: 'corrupt', count: 1, transient: false, retryable: 0, examples: [`${A}/6.jpg`] },
+        {
+          stage: 'analyze',
+          code: 'unreadable',
+          count: 2,
+          transient: true,
+          retryable: 1,
+          examples: [`${A}/10.jpg`, `${A}/9.jpg`],
+        },
+        {
+          stage: 'analyze',
+          code: 'corrupt',
+          count: 1,
+          transient: false,
+          retryable: 0,
+          examples: [`${A}/6.jpg`],
+        },
       ])
       expect(report.duplicates).toMatchObject({ available: true, groups: 0, lastRunAt: null })
 
       const plan = buildPlan({ report, measuredRate: () => null, workers: 1, now: new Date() })
-      expect(plan.steps.map((s) => s.kind)).toEqual(['verify', 'retry-failed', 'analyze', 'duplicates', 'bursts'])
+      expect(plan.steps.map((s) => s.kind)).toEqual([
+        'verify',
+        'retry-failed',
+        'analyze',
+        'duplicates',
+        'bursts',
+      ])
       const expected = plan.expected.find((e) => e.datum === 'thumbnails')
       // Left after the plan: the corrupt one, the vanished one, and the unreadable one that was
       // retried too often (the other unreadable one is retried).
-      expect(Object.fromEntries(expected?.remaining.map((r) => [r.reason, r.count]) ?? [])).toEqual({
-        corrupt: 1,
-        vanished: 1,
-        unreadable: 1,
-      })
+      expect(Object.fromEntries(expected?.remaining.map((r) => [r.reason, r.count]) ?? [])).toEqual(
+        {
+          corrupt: 1,
+          vanished: 1,
+          unreadable: 1,
+        },
+      )
       expect(expected?.afterPercent).toBe(70)
 
       // A folder scope with no photos of its own is empty, not an error.
       const other = await computeHealth({ db: catalog.db, paths: catalog.paths }, { folder: B })
       expect(other.totals.photos).toBe(0)
-      expect(other.coverage.find((c) => c.datum === 'thumbnails')).toMatchObject({ eligible: 0, percent: 100 })
+      expect(other.coverage.find((c) => c.datum === 'thumbnails')).toMatchObject({
+        eligible: 0,
+        percent: 100,
+      })
 
       const md = renderMarkdown(report, plan)
       expect(md).toContain('# Catalog Health & Recovery Plan')

@@ -42,12 +42,12 @@ describe('verify job', () => {
   it('keeps data of touched files, re-queues changed ones, marks vanished ones and clears returned ones', async () => {
     const dir = tempDir()
     const root = path.join(dir, 'lib')
-    const [touched, changed, vanishing] = await smallPhotos(root, [
+    const [touched, changed, vanishing] = (await smallPhotos(root, [
       'kde_Kite.jpg',
       'mate_Storm.jpg',
       'mate_Dune.jpg',
       'skimage_coffee.png',
-    ]) as [string, string, string]
+    ])) as [string, string, string]
     const engine = await open(dir)
     const db = engine.catalog.db
     await run(engine, { kind: 'import', root })
@@ -63,13 +63,22 @@ describe('verify job', () => {
     const job = await run(engine, { kind: 'verify' })
     expect(job).toMatchObject({ state: 'completed', total: 4, done: 4, failed: 0 })
     const first = (await health.report()).verify.last
-    expect(first).toMatchObject({ checked: 4, touched: 1, changed: 1, vanished: 1, returned: 0, relinked: 0 })
+    expect(first).toMatchObject({
+      checked: 4,
+      touched: 1,
+      changed: 1,
+      vanished: 1,
+      returned: 0,
+      relinked: 0,
+    })
 
     const report = await health.report()
     const thumbs = report.coverage.find((c) => c.datum === 'thumbnails')
     // The touched photo keeps its thumbnails; the changed one's are outdated; the vanished one
     // keeps what it had (it is counted as vanished in the totals, not as a gap).
-    expect(thumbs?.missingBy.map((m) => [m.reason, m.count, m.examples])).toEqual([['outdated', 1, [changed]]])
+    expect(thumbs?.missingBy.map((m) => [m.reason, m.count, m.examples])).toEqual([
+      ['outdated', 1, [changed]],
+    ])
     expect(report.totals.vanished).toBe(1)
     expect(report.consistency.find((c) => c.check === 'original-changed')?.count).toBe(1)
     const plan = (await health.plan()).plan
@@ -83,8 +92,15 @@ describe('verify job', () => {
     const again = await run(engine, { kind: 'verify' })
     expect(again.state).toBe('completed')
     // Restored with the same bytes (a new mtime): back, and only touched.
-    expect((await health.report()).verify.last).toMatchObject({ returned: 1, vanished: 0, touched: 1, changed: 0 })
-    expect(db.prepare('SELECT COUNT(*) AS n FROM photos WHERE missing_since IS NOT NULL').get()).toEqual({ n: 0 })
+    expect((await health.report()).verify.last).toMatchObject({
+      returned: 1,
+      vanished: 0,
+      touched: 1,
+      changed: 0,
+    })
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM photos WHERE missing_since IS NOT NULL').get(),
+    ).toEqual({ n: 0 })
   })
 })
 
@@ -97,35 +113,86 @@ describe('retry-failed job', () => {
     const db = engine.catalog.db
     await run(engine, { kind: 'import', root })
     // Files the import could not read at the time (a locked file, one still being copied).
-    const [late, stuck] = (await smallPhotos(path.join(root, 'late'), ['mate_Dune.jpg', 'skimage_coffee.png'])) as [string, string]
+    const [late, stuck] = (await smallPhotos(path.join(root, 'late'), [
+      'mate_Dune.jpg',
+      'skimage_coffee.png',
+    ])) as [string, string]
     const errors = new ItemErrorRepository(db)
     const ids = Object.fromEntries(
-      (db.prepare('SELECT id, path FROM photos').all() as { id: number; path: string }[]).map((r) => [r.path, r.id]),
+      (db.prepare('SELECT id, path FROM photos').all() as { id: number; path: string }[]).map(
+        (r) => [r.path, r.id],
+      ),
     )
-    errors.upsert({ photoId: null, path: late, jobId: null, stage: 'import', code: 'unreadable', message: 'EBUSY' })
+    errors.upsert({
+      photoId: null,
+      path: late,
+      jobId: null,
+      stage: 'import',
+      code: 'unreadable',
+      message: 'EBUSY',
+    })
     for (let i = 0; i < 3; i++) {
-      errors.upsert({ photoId: null, path: stuck, jobId: null, stage: 'import', code: 'truncated', message: 'short' })
+      errors.upsert({
+        photoId: null,
+        path: stuck,
+        jobId: null,
+        stage: 'import',
+        code: 'truncated',
+        message: 'short',
+      })
     }
-    errors.upsert({ photoId: ids[a] as number, path: a, jobId: null, stage: 'analyze', code: 'worker_crash', message: 'worker exited' })
-    errors.upsert({ photoId: ids[b] as number, path: b, jobId: null, stage: 'analyze', code: 'corrupt', message: 'bad data' })
-    errors.upsert({ photoId: null, path: path.join(root, 'gone.jpg'), jobId: null, stage: 'import', code: 'unreadable', message: 'EIO' })
+    errors.upsert({
+      photoId: ids[a] as number,
+      path: a,
+      jobId: null,
+      stage: 'analyze',
+      code: 'worker_crash',
+      message: 'worker exited',
+    })
+    errors.upsert({
+      photoId: ids[b] as number,
+      path: b,
+      jobId: null,
+      stage: 'analyze',
+      code: 'corrupt',
+      message: 'bad data',
+    })
+    errors.upsert({
+      photoId: null,
+      path: path.join(root, 'gone.jpg'),
+      jobId: null,
+      stage: 'import',
+      code: 'unreadable',
+      message: 'EIO',
+    })
 
     const health = createHealthCore(engine)
     const before = await health.report()
     expect(before.pending.retry).toBe(3)
-    expect(before.problems.find((p) => p.code === 'truncated')).toMatchObject({ transient: true, retryable: 0 })
+    expect(before.problems.find((p) => p.code === 'truncated')).toMatchObject({
+      transient: true,
+      retryable: 0,
+    })
 
     const job = await run(engine, { kind: 'retry-failed' })
     expect(job).toMatchObject({ state: 'completed', total: 3, done: 2, skipped: 1, failed: 0 })
-    const left = db.prepare('SELECT path, stage, code, attempts FROM item_errors ORDER BY path').all()
+    const left = db
+      .prepare('SELECT path, stage, code, attempts FROM item_errors ORDER BY path')
+      .all()
     // Imported now; analysed directly; the vanished one's error dropped; the others untouched.
     expect(left).toEqual([
       { path: stuck, stage: 'import', code: 'truncated', attempts: 3 },
       { path: b, stage: 'analyze', code: 'corrupt', attempts: 1 },
     ])
-    expect(db.prepare('SELECT COUNT(*) AS n FROM photos WHERE path = ?').get(late)).toEqual({ n: 1 })
-    expect(db.prepare('SELECT COUNT(*) AS n FROM thumbnails WHERE photo_id = ?').get(ids[a])).toEqual({ n: 2 })
-    expect(db.prepare('SELECT COUNT(*) AS n FROM hashes WHERE photo_id = ?').get(ids[a])).toEqual({ n: 1 })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM photos WHERE path = ?').get(late)).toEqual({
+      n: 1,
+    })
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM thumbnails WHERE photo_id = ?').get(ids[a]),
+    ).toEqual({ n: 2 })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM hashes WHERE photo_id = ?').get(ids[a])).toEqual({
+      n: 1,
+    })
 
     const after = await health.plan()
     expect(after.report.pending.retry).toBe(0)

@@ -92,7 +92,9 @@ function report(overrides: {
     ],
     dates: { bands: [], suspicious: [] },
     gpsSuspicious: [],
-    duplicates: groups(overrides.dupesRun === undefined ? '2026-05-30T00:00:00Z' : overrides.dupesRun),
+    duplicates: groups(
+      overrides.dupesRun === undefined ? '2026-05-30T00:00:00Z' : overrides.dupesRun,
+    ),
     bursts: groups('2026-05-30T00:00:00Z'),
     consistency: [],
     verify: {
@@ -142,14 +144,38 @@ describe(buildPlan.name, () => {
         verified: null,
         pending: { analyze: 40, retry: 2, geohash: 5, geohashRows: 300 },
         coverage: [
-          coverage('thumbnails', 1000, [r('never_processed', 30), r('file_missing', 10), r('corrupt', 1)], 'analyze'),
-          coverage('hashes', 1000, [r('never_processed', 30), r('corrupt', 1), r('unreadable', 2)], 'analyze'),
+          coverage(
+            'thumbnails',
+            1000,
+            [r('never_processed', 30), r('file_missing', 10), r('corrupt', 1)],
+            'analyze',
+          ),
+          coverage(
+            'hashes',
+            1000,
+            [r('never_processed', 30), r('corrupt', 1), r('unreadable', 2)],
+            'analyze',
+          ),
           coverage('quality', 1000, [r('never_processed', 30), r('corrupt', 1)], 'analyze'),
           coverage('geohash', 300, [r('mismatch', 3), r('never_processed', 2)], 'geohash'),
         ],
         problems: [
-          { stage: 'analyze', code: 'unreadable', count: 2, transient: true, retryable: 2, examples: [] },
-          { stage: 'analyze', code: 'corrupt', count: 1, transient: false, retryable: 0, examples: [] },
+          {
+            stage: 'analyze',
+            code: 'unreadable',
+            count: 2,
+            transient: true,
+            retryable: 2,
+            examples: [],
+          },
+          {
+            stage: 'analyze',
+            code: 'corrupt',
+            count: 1,
+            transient: false,
+            retryable: 0,
+            examples: [],
+          },
         ],
       }),
       measuredRate: (kind) => (kind === 'analyze' ? 4 : null),
@@ -183,18 +209,42 @@ describe(buildPlan.name, () => {
   })
 
   it('recommends duplicates when never run or stale, not when current', () => {
-    const never = buildPlan({ report: report({ dupesRun: null }), measuredRate: noRates, workers: 1, now: NOW })
+    const never = buildPlan({
+      report: report({ dupesRun: null }),
+      measuredRate: noRates,
+      workers: 1,
+      now: NOW,
+    })
     expect(never.steps.map((s) => s.kind)).toEqual(['duplicates'])
-    const stale = buildPlan({ report: report({ stale: true }), measuredRate: noRates, workers: 1, now: NOW })
+    const stale = buildPlan({
+      report: report({ stale: true }),
+      measuredRate: noRates,
+      workers: 1,
+      now: NOW,
+    })
     expect(stale.steps.map((s) => s.kind)).toEqual(['duplicates', 'bursts'])
   })
 
   it('recommends verify again after 30 days and when items failed as vanished', () => {
-    const old = buildPlan({ report: report({ verified: '2026-04-01T00:00:00Z' }), measuredRate: noRates, workers: 1, now: NOW })
+    const old = buildPlan({
+      report: report({ verified: '2026-04-01T00:00:00Z' }),
+      measuredRate: noRates,
+      workers: 1,
+      now: NOW,
+    })
     expect(old.steps.map((s) => s.kind)).toEqual(['verify'])
     const vanished = buildPlan({
       report: report({
-        problems: [{ stage: 'analyze', code: 'vanished', count: 3, transient: false, retryable: 0, examples: [] }],
+        problems: [
+          {
+            stage: 'analyze',
+            code: 'vanished',
+            count: 3,
+            transient: false,
+            retryable: 0,
+            examples: [],
+          },
+        ],
       }),
       measuredRate: noRates,
       workers: 1,
@@ -239,7 +289,9 @@ describe(parallelSecondsOf.name, () => {
           coverage('hashes', 1000, [r('never_processed', 100)], 'analyze'),
         ],
       }),
-      measuredRate: (k) => ({ verify: 10, analyze: 1, duplicates: 100, bursts: 100, geohash: 10 })[k as string] ?? null,
+      measuredRate: (k) =>
+        ({ verify: 10, analyze: 1, duplicates: 100, bursts: 100, geohash: 10 })[k as string] ??
+        null,
       workers: 1,
       now: NOW,
     })
@@ -254,7 +306,9 @@ describe(parallelSecondsOf.name, () => {
 
 describe(commandFor.name, () => {
   it('maps params onto CLI flags', () => {
-    expect(commandFor({ kind: 'duplicates', threshold: 4 })).toBe('vam run duplicates --threshold 4')
+    expect(commandFor({ kind: 'duplicates', threshold: 4 })).toBe(
+      'vam run duplicates --threshold 4',
+    )
     expect(commandFor({ kind: 'analyze', force: true })).toBe('vam run analyze --force')
   })
 })
@@ -285,7 +339,13 @@ describe(isGeohashMismatch.name, () => {
       cases.push([`${hash.slice(0, 11)}a`, lat, lon])
     }
     // Exactly on cell edges, and the extremes.
-    for (const [lat, lon] of [[0, 0.0001], [45, 90], [-90, -180], [90, 180], [0.5, -0.5]] as const) {
+    for (const [lat, lon] of [
+      [0, 0.0001],
+      [45, 90],
+      [-90, -180],
+      [90, 180],
+      [0.5, -0.5],
+    ] as const) {
       cases.push([geohashOf(lat, lon), lat, lon])
     }
     for (const [hash, lat, lon] of cases) {

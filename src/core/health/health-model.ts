@@ -131,7 +131,16 @@ function groupKeys(
     if (!rare) {
       group = plain.get(key)
       if (!group) {
-        group = { key, analyze_code: null, clip_code: null, date_suspicious: null, gps_suspicious: null, count: 0, first_id: id, last_id: id }
+        group = {
+          key,
+          analyze_code: null,
+          clip_code: null,
+          date_suspicious: null,
+          gps_suspicious: null,
+          count: 0,
+          first_id: id,
+          last_id: id,
+        }
         plain.set(key, group)
       }
     } else {
@@ -159,7 +168,10 @@ function groupKeys(
 }
 
 /** Computes the health report of the catalog or one folder. */
-export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promise<HealthReportDto> {
+export async function computeHealth(
+  deps: HealthDeps,
+  scope: HealthScope,
+): Promise<HealthReportDto> {
   const { db, paths } = deps
   const now = deps.now?.() ?? new Date()
   const repo = new HealthRepository(db)
@@ -182,7 +194,8 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     const missing = await presence.missing(absolute)
     if (missing.size > 0) {
       rows.forEach((row, i) => {
-        if (missing.has(absolute[i] as string)) thumbFileMissing.add(Number(row.slice(0, row.indexOf('\t'))))
+        if (missing.has(absolute[i] as string))
+          thumbFileMissing.add(Number(row.slice(0, row.indexOf('\t'))))
       })
     }
     thumbFilesMissing = missing.size
@@ -297,7 +310,8 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
   // 3. Assemble.
   const photos = total.count
   const count = (t: Tally | undefined) => t?.count ?? 0
-  const gps = count(gpsStates.get('ok')) + count(gpsStates.get('missing')) + count(gpsStates.get('mismatch'))
+  const gps =
+    count(gpsStates.get('ok')) + count(gpsStates.get('missing')) + count(gpsStates.get('mismatch'))
   const dated = photos - count(bands.get('none'))
   const coverage: CoverageDto[] = []
   coverage.push(
@@ -366,14 +380,14 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     ),
     check(
       'geohash-without-gps',
-      'geohash without a valid GPS position',
+      'Geohash without a valid GPS position',
       count(gpsStates.get('orphan')),
       examples(gpsStates.get('orphan')),
       'geohash',
     ),
     check(
       'geohash-mismatch',
-      'geohash does not encode the GPS position (or not at full precision)',
+      'Geohash does not encode the GPS position (or is not at full precision)',
       count(gpsStates.get('mismatch')),
       examples(gpsStates.get('mismatch')),
       'geohash',
@@ -381,7 +395,7 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     {
       ...check(
         'thumbnail-file-missing',
-        'current thumbnail row whose file is gone',
+        'Current thumbnail row whose file is gone',
         thumbFilesMissing,
         missingThumbExamples,
         'analyze',
@@ -391,7 +405,7 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     },
     check(
       'original-vanished',
-      'original file vanished (marked missing)',
+      'Original file vanished (marked missing)',
       vanished.count,
       examples(vanished),
       'verify',
@@ -399,7 +413,7 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
     {
       ...check(
         'original-changed',
-        'original changed on disk since it was analysed (found by verify)',
+        'Original changed on disk since it was analysed (found by verify)',
         lastVerify?.changed ?? 0,
         [],
         'analyze',
@@ -417,7 +431,9 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
   // clip error the photo is clip's work again.
   const clipRetry = problems.filter((p) => p.stage === 'clip').reduce((s, p) => s + p.retryable, 0)
   const flagList = (m: Map<string, Tally>) =>
-    [...m.entries()].map(([flag, t]) => ({ flag, count: t.count })).sort((a, b) => b.count - a.count)
+    [...m.entries()]
+      .map(([flag, t]) => ({ flag, count: t.count }))
+      .sort((a, b) => b.count - a.count)
   return {
     generatedAt: now.toISOString(),
     catalogPath: paths.catalogFile,
@@ -448,7 +464,9 @@ export async function computeHealth(deps: HealthDeps, scope: HealthScope): Promi
       analyze: analyzePending,
       clip: clipModel === null ? 0 : clipPending + clipRetry,
       geohash:
-        count(gpsStates.get('missing')) + count(gpsStates.get('mismatch')) + count(gpsStates.get('orphan')),
+        count(gpsStates.get('missing')) +
+        count(gpsStates.get('mismatch')) +
+        count(gpsStates.get('orphan')),
       geohashRows: photos - count(gpsStates.get('none')),
       retry: retryable,
       verify: photos,
@@ -531,4 +549,3 @@ function check(
 ): ConsistencyCheckDto {
   return { check: id, label, count, examples, fix, available: true, note: null }
 }
-

@@ -38,11 +38,7 @@ function coverageLine(c: CoverageDto): string {
   return `${head}; ${n(c.missing)} missing: ${reasons(c.missingBy)}`
 }
 
-function groupLine(
-  label: string,
-  stats: HealthReportDto['duplicates'],
-  command: string,
-): string {
+function groupLine(label: string, stats: HealthReportDto['duplicates'], command: string): string {
   if (!stats.available) return `- **${label}:** not available (${stats.unavailableReason ?? ''})`
   if (stats.lastRunAt === null) return `- **${label}:** never run (\`${command}\`)`
   const stale = stats.stale ? ' — out of date: photos were analyzed since' : ''
@@ -61,7 +57,9 @@ function codeBlock(lines: readonly string[]): string[] {
 export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): string {
   const t = report.totals
   const out: string[] = []
-  const scope = report.folder ? `folder \`${report.folder}\` (and its sub-folders)` : 'whole catalog'
+  const scope = report.folder
+    ? `folder \`${report.folder}\` (and its sub-folders)`
+    : 'whole catalog'
   const folderFlag = report.folder ? ` --folder '${report.folder}'` : ''
   out.push('# Catalog Health & Recovery Plan', '')
   out.push(`**Generated:** ${report.generatedAt}  `)
@@ -72,8 +70,12 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   )
   if (t.vanished > 0 || t.notImported > 0) {
     out.push('')
-    if (t.vanished > 0) out.push(`- ${n(t.vanished)} originals are missing from disk (rows kept, marked missing).`)
-    if (t.notImported > 0) out.push(`- ${n(t.notImported)} files could not be imported at all (see "Why items are missing").`)
+    if (t.vanished > 0)
+      out.push(`- ${n(t.vanished)} originals are missing from disk (rows kept, marked missing).`)
+    if (t.notImported > 0)
+      out.push(
+        `- ${n(t.notImported)} files could not be imported at all (see "Why items are missing").`,
+      )
   }
   out.push('')
   out.push(
@@ -83,7 +85,9 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
 
   // Status
   out.push('## Current Status', '')
-  const complete = report.coverage.filter((c) => c.available && (c.missing === 0 || c.informational))
+  const complete = report.coverage.filter(
+    (c) => c.available && (c.missing === 0 || c.informational),
+  )
   const gaps = report.coverage.filter((c) => c.available && !c.informational && c.missing > 0)
   const unavailable = report.coverage.filter((c) => !c.available)
   out.push('### ✅ Complete', '')
@@ -98,7 +102,8 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   out.push('')
   if (unavailable.length > 0) {
     out.push('### ⏸ Not available', '')
-    for (const c of unavailable) out.push(`- **${c.label}:** ${c.unavailableReason ?? 'not available'}`)
+    for (const c of unavailable)
+      out.push(`- **${c.label}:** ${c.unavailableReason ?? 'not available'}`)
     out.push('')
   }
 
@@ -106,7 +111,8 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   out.push('## Dates', '')
   out.push('| Where the date came from | Photos | Share |', '|---|---:|---:|')
   for (const b of report.dates.bands) {
-    if (b.count > 0) out.push(`| ${DATE_BAND_LABELS[b.band]} | ${n(b.count)} | ${pct(b.count, t.photos)} |`)
+    if (b.count > 0)
+      out.push(`| ${DATE_BAND_LABELS[b.band]} | ${n(b.count)} | ${pct(b.count, t.photos)} |`)
   }
   out.push('')
   if (report.dates.suspicious.length > 0) {
@@ -136,7 +142,10 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   if (report.problems.length === 0) {
     out.push('No item errors: nothing failed.', '')
   } else {
-    out.push('| Stage | Reason | Items | Retried by `retry-failed` | Example |', '|---|---|---:|---|---|')
+    out.push(
+      '| Stage | Reason | Items | Retried by `retry-failed` | Example |',
+      '|---|---|---:|---|---|',
+    )
     for (const p of report.problems) {
       out.push(
         `| ${p.stage} | ${REASON_LABELS[p.code]} | ${n(p.count)} | ${p.transient ? (p.retryable === p.count ? 'yes' : `${n(p.retryable)} of them`) : 'no'} | \`${p.examples[0] ?? ''}\` |`,
@@ -144,7 +153,9 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
     }
     out.push('')
   }
-  const never = gaps.flatMap((c) => c.missingBy.filter((r) => r.reason === 'never_processed').map((r) => ({ c, r })))
+  const never = gaps.flatMap((c) =>
+    c.missingBy.filter((r) => r.reason === 'never_processed').map((r) => ({ c, r })),
+  )
   if (never.length > 0) {
     out.push(
       `Items marked "never processed" have no error: the job that makes them has not reached them yet (${never
@@ -158,7 +169,11 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   out.push('## Consistency Checks', '')
   out.push('| Check | Result | Fixed by |', '|---|---|---|')
   for (const c of report.consistency) {
-    const result = !c.available ? `not checked — ${c.note ?? ''}` : c.count === 0 ? '✅ none' : `❌ ${n(c.count)}`
+    const result = !c.available
+      ? `not checked — ${c.note ?? ''}`
+      : c.count === 0
+        ? '✅ none'
+        : `❌ ${n(c.count)}`
     out.push(`| ${c.label} | ${result} | ${c.fix ? `\`vam run ${c.fix}\`` : '—'} |`)
   }
   out.push('')
@@ -190,11 +205,21 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   if (plan.steps.length > 0) {
     out.push('## Execution Plan', '')
     out.push(`### Option A: one after another (${formatEstimate(plan.sequentialSeconds)})`, '')
-    out.push(...codeBlock([`vam plan --run${folderFlag}`, '# which queues, each after the previous:', ...plan.steps.map((s) => s.command)]), '')
-    out.push(`### Option B: side by side where dependencies allow (${formatEstimate(plan.parallelSeconds)})`, '')
+    out.push(
+      ...codeBlock([
+        `vam plan --run${folderFlag}`,
+        '# which queues, each after the previous:',
+        ...plan.steps.map((s) => s.command),
+      ]),
+      '',
+    )
+    out.push(
+      `### Option B: side by side where dependencies allow (${formatEstimate(plan.parallelSeconds)})`,
+      '',
+    )
     out.push(...codeBlock([`vam plan --run --parallel${folderFlag}`]), '')
     out.push(
-      'Jobs that need another job\'s results still wait for it; jobs that use the worker pool share it, so they gain little from running together.',
+      "Jobs that need another job's results still wait for it; jobs that use the worker pool share it, so they gain little from running together.",
       '',
     )
   }
@@ -206,9 +231,13 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
       `- **${e.label}:** ${e.nowPercent}% → ${e.afterPercent}%${left > 0 ? ` (${n(left)} remain: ${reasons(e.remaining)})` : ''}`,
     )
   }
-  if (plan.steps.some((s) => s.kind === 'duplicates')) out.push('- **Duplicates:** groups found among every hashed photo')
-  if (plan.steps.some((s) => s.kind === 'bursts')) out.push('- **Bursts:** burst groups with a best frame picked by quality')
-  out.push(`- **Total processing time:** ${formatEstimate(plan.sequentialSeconds)} sequential, ${formatEstimate(plan.parallelSeconds)} side by side`)
+  if (plan.steps.some((s) => s.kind === 'duplicates'))
+    out.push('- **Duplicates:** groups found among every hashed photo')
+  if (plan.steps.some((s) => s.kind === 'bursts'))
+    out.push('- **Bursts:** burst groups with a best frame picked by quality')
+  out.push(
+    `- **Total processing time:** ${formatEstimate(plan.sequentialSeconds)} sequential, ${formatEstimate(plan.parallelSeconds)} side by side`,
+  )
   out.push('')
 
   if (plan.notes.length > 0) {

@@ -199,9 +199,7 @@ function candidates(report: HealthReportDto, now: Date): Candidate[] {
     .map((d) => coverageOf(report, d))
     .filter((c): c is CoverageDto => c !== undefined && c.available && c.missing > 0)
   if (pending.analyze > 0) {
-    const detail = analyzeGaps
-      .map((c) => `${c.label.toLowerCase()} ${c.percent}%`)
-      .join(', ')
+    const detail = analyzeGaps.map((c) => `${c.label.toLowerCase()} ${c.percent}%`).join(', ')
     out.push({
       kind: 'analyze',
       params: { kind: 'analyze', ...(folder ? { folder } : {}) },
@@ -276,7 +274,9 @@ export function orderKinds(kinds: readonly JobKind[]): JobKind[] {
   const remaining = [...set].sort((a, b) => rank(a) - rank(b))
   const ordered: JobKind[] = []
   while (remaining.length > 0) {
-    const next = remaining.findIndex((k) => edgesWithin(set, k).every((dep) => ordered.includes(dep)))
+    const next = remaining.findIndex((k) =>
+      edgesWithin(set, k).every((dep) => ordered.includes(dep)),
+    )
     if (next === -1) throw new Error(`dependency cycle among ${remaining.join(', ')}`)
     ordered.push(...remaining.splice(next, 1))
   }
@@ -295,7 +295,8 @@ function closableBy(kinds: ReadonlySet<JobKind>, datum: CoverageDto['datum']): S
   }
   const filler = fillers[datum]
   if (filler && kinds.has(filler)) {
-    for (const r of ['never_processed', 'outdated', 'file_missing', 'mismatch'] as const) closable.add(r)
+    for (const r of ['never_processed', 'outdated', 'file_missing', 'mismatch'] as const)
+      closable.add(r)
   }
   if (filler && filler !== 'geohash' && kinds.has('retry-failed')) {
     for (const code of TRANSIENT_ERROR_CODES) closable.add(code)
@@ -316,7 +317,8 @@ function expectedAfter(report: HealthReportDto, kinds: ReadonlySet<JobKind>): Ex
         }
         // A transient error is closable only while it is still retried; the rest stays.
         const problem = report.problems.find((p) => p.stage === c.stage && p.code === r.reason)
-        const stuck = problem && problem.transient ? Math.min(r.count, problem.count - problem.retryable) : 0
+        const stuck =
+          problem && problem.transient ? Math.min(r.count, problem.count - problem.retryable) : 0
         if (stuck > 0) remaining.push({ ...r, count: stuck })
       }
       const left = remaining.reduce((sum, r) => sum + r.count, 0)
@@ -349,7 +351,9 @@ function notesFor(report: HealthReportDto, kinds: ReadonlySet<JobKind>): string[
   const permanent = report.problems.filter((p) => !p.transient && p.code !== 'vanished')
   if (permanent.length > 0) {
     const total = permanent.reduce((sum, p) => sum + p.count, 0)
-    const list = permanent.map((p) => `${REASON_LABELS[p.code]} (${p.stage}): ${p.count}`).join('; ')
+    const list = permanent
+      .map((p) => `${REASON_LABELS[p.code]} (${p.stage}): ${p.count}`)
+      .join('; ')
     notes.push(
       `${plural(total, 'item')} cannot be processed because of the file itself — ${list}. ` +
         'No job changes that: replace or remove those files; verify re-queues any file whose content changes.',
@@ -420,7 +424,9 @@ export function parallelSecondsOf(steps: readonly PlanStepDto[]): number {
     finish.set(step.kind, start + step.estimate.seconds)
   }
   const chain = Math.max(0, ...finish.values())
-  const cpu = steps.filter((s) => CPU_BOUND.includes(s.kind)).reduce((sum, s) => sum + s.estimate.seconds, 0)
+  const cpu = steps
+    .filter((s) => CPU_BOUND.includes(s.kind))
+    .reduce((sum, s) => sum + s.estimate.seconds, 0)
   return Math.max(chain, cpu)
 }
 

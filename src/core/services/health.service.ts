@@ -61,7 +61,10 @@ export function createHealthCore(engine: Engine): HealthService {
       // reused, not duplicated: later steps queue behind it.
       const unfinished = new Map<JobKind, number>()
       for (const job of engine.jobs.list(200)) {
-        if ((job.state === 'queued' || job.state === 'running' || job.state === 'paused') && !unfinished.has(job.kind)) {
+        if (
+          (job.state === 'queued' || job.state === 'running' || job.state === 'paused') &&
+          !unfinished.has(job.kind)
+        ) {
           unfinished.set(job.kind, job.id)
         }
       }

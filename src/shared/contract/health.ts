@@ -4,13 +4,7 @@ import type { ItemErrorCode, JobKind, JobParams } from '../jobs'
 
 /** A derived datum whose coverage health measures. */
 export type HealthDatum =
-  | 'dates'
-  | 'gps'
-  | 'geohash'
-  | 'thumbnails'
-  | 'hashes'
-  | 'quality'
-  | 'embeddings'
+  'dates' | 'gps' | 'geohash' | 'thumbnails' | 'hashes' | 'quality' | 'embeddings'
 
 /**
  * Why an item lacks a datum. Item-error codes come from `item_errors` (the stage that failed said
@@ -19,11 +13,7 @@ export type HealthDatum =
  * current thumbnail row whose file is gone), `mismatch` (a geohash that does not encode the GPS).
  */
 export type MissingReason =
-  | ItemErrorCode
-  | 'never_processed'
-  | 'outdated'
-  | 'file_missing'
-  | 'mismatch'
+  ItemErrorCode | 'never_processed' | 'outdated' | 'file_missing' | 'mismatch'
 
 /** One reason with how many items it explains and a few of them. */
 export interface ReasonCountDto {

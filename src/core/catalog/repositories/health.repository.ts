@@ -65,14 +65,7 @@ export const DATE_BAND_CODES = ['exif', 'derived', 'folder', 'file-time', 'none'
  * a valid position without one; one that does not match (or is truncated/malformed); a geohash
  * without a valid position; a position kept without geohash on purpose (0,0 or out of range).
  */
-export const GPS_STATE_CODES = [
-  'none',
-  'ok',
-  'missing',
-  'mismatch',
-  'orphan',
-  'unplaced',
-] as const
+export const GPS_STATE_CODES = ['none', 'ok', 'missing', 'mismatch', 'orphan', 'unplaced'] as const
 
 /** How the integer key of photoStates packs its fields (radix per field, lowest first). */
 export const STATE_KEY_FIELDS = [
@@ -207,11 +200,18 @@ export class HealthRepository {
    * geohash decoding are checked outside SQL and applied per id by the caller. At 100k photos:
    * one scan of photos and one key lookup per derived table and photo, no sort.
    */
-  photoKeys(scope: HealthScope, datums: readonly DerivedDatum[], lastVerifyAt: string | null): number[] {
+  photoKeys(
+    scope: HealthScope,
+    datums: readonly DerivedDatum[],
+    lastVerifyAt: string | null,
+  ): number[] {
     const { sql, params: scopeParams } = this.scopeClause(scope)
-    const maxId = (this.db.prepare('SELECT MAX(id) AS n FROM photos').get() as { n: number | null }).n ?? 0
-    if (maxId >= ID_RADIX) throw new Error(`photo ids beyond ${ID_RADIX} are not supported by health`)
-    const stateOf = (name: DerivedDatum['datum']) => datums.find((d) => d.datum === name)?.state ?? '0'
+    const maxId =
+      (this.db.prepare('SELECT MAX(id) AS n FROM photos').get() as { n: number | null }).n ?? 0
+    if (maxId >= ID_RADIX)
+      throw new Error(`photo ids beyond ${ID_RADIX} are not supported by health`)
+    const stateOf = (name: DerivedDatum['datum']) =>
+      datums.find((d) => d.datum === name)?.state ?? '0'
     const fields: Record<StateKeyField, string> = {
       thumbnails: stateOf('thumbnails'),
       hashes: stateOf('hashes'),
@@ -249,7 +249,12 @@ export class HealthRepository {
          ${sql}`,
       )
       .pluck()
-      .all({ ...scopeParams, ...DERIVED_PARAMS, ...clipModel, lastVerify: lastVerifyAt }) as number[]
+      .all({
+        ...scopeParams,
+        ...DERIVED_PARAMS,
+        ...clipModel,
+        lastVerify: lastVerifyAt,
+      }) as number[]
   }
 
   /**

@@ -9,7 +9,10 @@ import { PhotoImportRepository } from '../../catalog/repositories/photo-import.r
 import { PhotoRepository, type PhotoRow } from '../../catalog/repositories/photo.repository'
 import { QualityRepository } from '../../catalog/repositories/quality.repository'
 import { RepairRepository } from '../../catalog/repositories/repair.repository'
-import { THUMBNAIL_VERSION, ThumbnailRepository } from '../../catalog/repositories/thumbnail.repository'
+import {
+  THUMBNAIL_VERSION,
+  ThumbnailRepository,
+} from '../../catalog/repositories/thumbnail.repository'
 import { ffmpegAvailable } from '../../health/ffmpeg-available'
 import type { AnalyzeTaskOutput } from '../../tasks/analyze.task'
 import { codeOf } from '../../tasks/task-error'
@@ -63,7 +66,8 @@ export const retryFailedHandler: JobHandler<'retry-failed'> = {
       ...(ffmpegAvailable() ? (['needs_ffmpeg'] as const) : []),
     ]
     let afterId = ctx.resumeCursor ? Number(ctx.resumeCursor) : 0
-    if (ctx.resumeCursor === null) ctx.setTotal(repair.countErrorsWithCodes(codes, MAX_RETRY_ATTEMPTS))
+    if (ctx.resumeCursor === null)
+      ctx.setTotal(repair.countErrorsWithCodes(codes, MAX_RETRY_ATTEMPTS))
     const handedOver = new Map<string, number>()
     for (;;) {
       const page = repair.errorsWithCodes(codes, MAX_RETRY_ATTEMPTS, afterId, PAGE)
@@ -90,11 +94,23 @@ export const retryFailedHandler: JobHandler<'retry-failed'> = {
               writes.push(outcome.write)
               ctx.itemSkipped()
             } else {
-              ctx.itemFailed({ photoId: item.photo_id, path: item.path, stage: item.stage, code: 'vanished', message: 'the file is gone (verify marks or re-links it)' })
+              ctx.itemFailed({
+                photoId: item.photo_id,
+                path: item.path,
+                stage: item.stage,
+                code: 'vanished',
+                message: 'the file is gone (verify marks or re-links it)',
+              })
             }
             break
           case 'failed':
-            ctx.itemFailed({ photoId: item.photo_id, path: item.path, stage: item.stage, code: outcome.code, message: outcome.message })
+            ctx.itemFailed({
+              photoId: item.photo_id,
+              path: item.path,
+              stage: item.stage,
+              code: outcome.code,
+              message: outcome.message,
+            })
             break
         }
       })
@@ -105,7 +121,10 @@ export const retryFailedHandler: JobHandler<'retry-failed'> = {
       ctx.catalogChanged('retry-failed')
     }
     for (const [stage, count] of handedOver) {
-      ctx.log('info', `${count} ${stage} items read fine again: the next \`vam run ${stage}\` processes them`)
+      ctx.log(
+        'info',
+        `${count} ${stage} items read fine again: the next \`vam run ${stage}\` processes them`,
+      )
     }
   },
 }
@@ -196,7 +215,11 @@ function analyzeInput(photo: PhotoRow, cacheDir: string) {
 }
 
 /** The analyze job's writes for one photo (same repositories, versions and source stamp). */
-function writeAnalysis(ctx: JobContext<'retry-failed'>, photo: PhotoRow, output: AnalyzeTaskOutput): void {
+function writeAnalysis(
+  ctx: JobContext<'retry-failed'>,
+  photo: PhotoRow,
+  output: AnalyzeTaskOutput,
+): void {
   const at = new Date().toISOString()
   const thumbs = new ThumbnailRepository(ctx.db)
   for (const t of output.thumbnails) {

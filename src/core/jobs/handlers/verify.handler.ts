@@ -1,7 +1,10 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { VerifySummaryDto } from '../../../shared/contract/health'
-import { PhotoImportRepository, type PhotoImportRow } from '../../catalog/repositories/photo-import.repository'
+import {
+  PhotoImportRepository,
+  type PhotoImportRow,
+} from '../../catalog/repositories/photo-import.repository'
 import { RepairRepository, type VerifyRow } from '../../catalog/repositories/repair.repository'
 import { recordVerify } from '../../health/verify-record'
 import { walkFiles } from '../../media/walk'
@@ -24,7 +27,6 @@ interface Cursor {
 }
 
 const EMPTY: Summary = { vanished: 0, changed: 0, touched: 0, relinked: 0, returned: 0 }
-
 
 type StatResult =
   | { readonly kind: 'gone' }
@@ -93,7 +95,13 @@ export const verifyHandler: JobHandler<'verify'> = {
             }
             ctx.itemDone()
           } else if (s.kind === 'error') {
-            ctx.itemFailed({ photoId: row.id, path: row.path, stage: 'verify', code: 'unreadable', message: s.message })
+            ctx.itemFailed({
+              photoId: row.id,
+              path: row.path,
+              stage: 'verify',
+              code: 'unreadable',
+              message: s.message,
+            })
           } else {
             if (row.missing_since !== null) {
               summary.returned++
@@ -102,7 +110,8 @@ export const verifyHandler: JobHandler<'verify'> = {
                 repair.clearVanishedErrors(row.id)
               })
             }
-            if (s.size !== row.size || s.mtimeMs !== row.mtime_ms) changed.push({ row, size: s.size, mtimeMs: s.mtimeMs })
+            if (s.size !== row.size || s.mtimeMs !== row.mtime_ms)
+              changed.push({ row, size: s.size, mtimeMs: s.mtimeMs })
             else ctx.itemDone()
           }
         })
@@ -111,7 +120,13 @@ export const verifyHandler: JobHandler<'verify'> = {
           try {
             const out = await ctx.pool.run('import-file', { path: row.path, nowMs: Date.now() })
             if (out.kind !== 'photo') {
-              ctx.itemFailed({ photoId: row.id, path: row.path, stage: 'verify', code: 'unsupported', message: 'the file is no longer a photo or video' })
+              ctx.itemFailed({
+                photoId: row.id,
+                path: row.path,
+                stage: 'verify',
+                code: 'unsupported',
+                message: 'the file is no longer a photo or video',
+              })
               return
             }
             if (out.file.checksum === row.checksum) {
@@ -160,7 +175,13 @@ export const verifyHandler: JobHandler<'verify'> = {
     const newlyMissing = summary.vanished
     // What health shows: originals still missing once moved ones were re-linked.
     summary.vanished = repair.countMissingInScope(folder)
-    const run: VerifySummaryDto = { jobId: ctx.jobId, at: nowIso(), folder: folder ?? null, checked, ...summary }
+    const run: VerifySummaryDto = {
+      jobId: ctx.jobId,
+      at: nowIso(),
+      folder: folder ?? null,
+      checked,
+      ...summary,
+    }
     ctx.log(
       'info',
       `verified ${checked}: ${newlyMissing} newly missing, ${summary.relinked} re-linked by checksum, ` +
@@ -189,7 +210,8 @@ async function relinkVanished(
   if (vanished.length === 0) return 0
   const bySize = new Map<number, VerifyRow[]>()
   for (const row of vanished) bySize.set(row.size, [...(bySize.get(row.size) ?? []), row])
-  const within = (root: string, file: string) => file.startsWith(root.replace(/[\\/]+$/, '') + path.sep)
+  const within = (root: string, file: string) =>
+    file.startsWith(root.replace(/[\\/]+$/, '') + path.sep)
   // Nested roots (an import of /photos and one of /photos/2024) would be walked twice: keep the
   // outermost that holds a vanished photo.
   const roots = repair
@@ -236,7 +258,10 @@ async function relinkVanished(
         if (linked.size === vanished.length) break
       }
     } catch (error) {
-      ctx.log('warn', `could not walk ${root}: ${error instanceof Error ? error.message : String(error)}`)
+      ctx.log(
+        'warn',
+        `could not walk ${root}: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
     await Promise.all(inFlight)
     await flush()
