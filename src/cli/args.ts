@@ -61,6 +61,13 @@ export function numberOption(args: ParsedArgs, name: string): number | undefined
   return n
 }
 
+/** The positional argument at `index`; a UsageError saying `hint` when it is missing. */
+export function requiredPositional(args: ParsedArgs, index: number, hint: string): string {
+  const value = args.positionals[index]
+  if (!value) throw new UsageError(hint)
+  return value
+}
+
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseArgs } from '../../src/cli/args'
+import { UsageError, parseArgs, requiredPositional } from '../../src/cli/args'
 import { jobParamsFromArgs } from '../../src/cli/commands/jobs.command'
 import { defaultCatalogPath } from '../../src/cli/catalog-location'
 import { findCommand } from '../../src/cli/main'
@@ -12,6 +12,15 @@ describe(parseArgs.name, () => {
       positionals: ['import', '/photos'],
       options: { json: true, catalog: 'c.sqlite', limit: '5' },
     })
+  })
+})
+
+describe(requiredPositional.name, () => {
+  it('returns the positional, or throws a usage error with the hint', () => {
+    const args = parseArgs(['import', '/photos'])
+    expect(requiredPositional(args, 1, 'which folder?')).toBe('/photos')
+    expect(() => requiredPositional(args, 2, 'which folder?')).toThrow(UsageError)
+    expect(() => requiredPositional(args, 2, 'which folder?')).toThrow('which folder?')
   })
 })
 

@@ -9,7 +9,7 @@ import {
   type TagsInfo,
 } from '../../shared/contract/search'
 import { DEFAULT_TAXONOMY } from '../../core/clip/tags'
-import { UsageError, numberOption, stringOption } from '../args'
+import { UsageError, numberOption, requiredPositional, stringOption } from '../args'
 import type { CliCommand, CliContext } from '../command'
 
 /** Kept short in the usage line: the help table is as wide as its longest usage. */
@@ -134,9 +134,11 @@ export const clipCommands: CliCommand[] = [
     usage: 'vam model set DIR [--json]',
     summary: 'validate a CLIP model folder (ONNX encoders + tokenizer.json) and make it active',
     async run(ctx) {
-      const dir = ctx.args.positionals[2]
-      if (!dir)
-        throw new UsageError('which folder? e.g. `vam model set ~/models/clip-vit-base-patch32`')
+      const dir = requiredPositional(
+        ctx.args,
+        2,
+        'which folder? e.g. `vam model set ~/models/clip-vit-base-patch32`',
+      )
       printModel(ctx, await (await ctx.service()).search.setModel({ dir }))
       return 0
     },
@@ -240,8 +242,11 @@ export const clipCommands: CliCommand[] = [
     summary:
       'replace the taxonomy with a JSON file ({template, minConfidence, categories: [{name, tags}]})',
     async run(ctx) {
-      const file = ctx.args.positionals[2]
-      if (!file) throw new UsageError('expected a JSON file (see `vam tags --json` for the format)')
+      const file = requiredPositional(
+        ctx.args,
+        2,
+        'expected a JSON file (see `vam tags --json` for the format)',
+      )
       let json: unknown
       try {
         json = JSON.parse(readFileSync(file, 'utf8'))

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import path from 'node:path'
-import { UsageError } from '../args'
+import { requiredPositional } from '../args'
 import type { CliCommand } from '../command'
 import { runJobAndReport } from '../run-job'
 
@@ -10,9 +10,9 @@ export const importCommands: CliCommand[] = [
     usage: 'vam import DIR [--json] [--no-progress]',
     summary: 'import a folder (incremental: unchanged files are skipped) and wait',
     async run(ctx) {
-      const dir = ctx.args.positionals[1]
-      if (!dir) throw new UsageError('which folder? e.g. `vam import ~/Pictures`')
-      const root = path.resolve(dir)
+      const root = path.resolve(
+        requiredPositional(ctx.args, 1, 'which folder? e.g. `vam import ~/Pictures`'),
+      )
       // Checked here so a typo is one clear line, not a failed job in the catalog.
       let isDir = false
       try {

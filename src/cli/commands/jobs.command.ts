@@ -1,6 +1,6 @@
 import { JobParamsSchema } from '../../shared/contract/jobs'
 import type { JobDto } from '../../shared/jobs'
-import { UsageError, numberOption } from '../args'
+import { UsageError, numberOption, requiredPositional } from '../args'
 import type { CliCommand, CliContext } from '../command'
 import { jobSummary } from '../progress'
 import { runJobAndReport } from '../run-job'
@@ -38,8 +38,7 @@ export const jobsCommands: CliCommand[] = [
     usage: 'vam run <kind> [--force] [--threshold N] [--gap-seconds N] [--folder DIR]',
     summary: 'run a job (analyze, duplicates, bursts, clip, geohash, verify, retry-failed, backup) and wait',
     async run(ctx) {
-      const kind = ctx.args.positionals[1]
-      if (!kind) throw new UsageError('which job? e.g. `vam run analyze`')
+      const kind = requiredPositional(ctx.args, 1, 'which job? e.g. `vam run analyze`')
       const params = jobParamsFromArgs(kind, ctx.args.options)
       return runJobAndReport(ctx, { params })
     },

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { PhotoRepository } from '../../core/catalog/repositories/photo.repository'
 import { photoDetail } from '../../core/services/photos.service'
 import type { PhotoDetail } from '../../shared/contract/photos'
-import { UsageError } from '../args'
+import { UsageError, requiredPositional } from '../args'
 import type { CliCommand, CliContext } from '../command'
 
 /** `vam show 42` or `vam show ~/Pictures/a.jpg`: an id when it is one, else a path. */
@@ -72,8 +72,7 @@ export const showCommands: CliCommand[] = [
     summary:
       'every catalog field of one photo, with hashes (16-hex), quality parts, thumbnails, errors',
     async run(ctx) {
-      const arg = ctx.args.positionals[1]
-      if (!arg) throw new UsageError('which photo? give its id or path')
+      const arg = requiredPositional(ctx.args, 1, 'which photo? give its id or path')
       const engine = await ctx.engine()
       const id = resolvePhotoId(ctx, new PhotoRepository(engine.catalog.db), arg)
       const detail = photoDetail(engine, id)
