@@ -240,7 +240,7 @@ describe('health end to end', () => {
 
     const md = await health.markdown()
     expect(md).toContain('Nothing to run: no job would change anything now.')
-    expect(md).toContain('- **Thumbnails:** 92.3% — 12 of 13; 1 missing: corrupt file 1')
+    expect(md).toContain('- **Thumbnails:** 92.3% — 12 of 13; 1 missing: corrupt 1')
     expect(md).toContain('| analyze | corrupt file | 1 | no |')
   })
 })

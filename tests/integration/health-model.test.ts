@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { geohashOf } from '../../src/core/analysis/gps'
 import { migration0001 } from '../../src/core/catalog/migrations/0001-core'
 import { openCatalog } from '../../src/core/catalog/open-catalog'
+import { ClipModelRepository } from '../../src/core/catalog/repositories/clip-model.repository'
+import { EmbeddingRepository } from '../../src/core/catalog/repositories/embedding.repository'
 import { ItemErrorRepository } from '../../src/core/catalog/repositories/item-error.repository'
+import type { ClipModel } from '../../src/core/clip/model-manager'
 import { renderMarkdown } from '../../src/core/health/markdown'
 import { buildPlan } from '../../src/core/health/plan'
 import { PhotoImportRepository } from '../../src/core/catalog/repositories/photo-import.repository'
@@ -332,6 +335,50 @@ describe(computeHealth.name, () => {
       expect(md).toContain('# Catalog Health & Recovery Plan')
       expect(md).toContain('**Thumbnails:** 30% — 3 of 10; 7 missing:')
       expect(md).toContain('vam run analyze')
+    } finally {
+      catalog.close()
+    }
+  })
+
+  it("counts CLIP embeddings of the active model only; other models' vectors are outdated", async () => {
+    const dir = tempDir()
+    const catalog = await openCatalog(path.join(dir, 'c.sqlite'))
+    try {
+      const ids = insertPhotos(
+        catalog,
+        Array.from({ length: 4 }, (_, i) => photoRow(`${A}/${i + 1}.jpg`)),
+      )
+      const models = new ClipModelRepository(catalog.db)
+      for (const modelId of ['vit-b32@old', 'vit-b32@new']) {
+        models.upsert({ modelId, name: modelId, dir: '/models', dim: 2 } as unknown as ClipModel)
+      }
+      models.activate('vit-b32@new')
+      const vectors = new EmbeddingRepository(catalog.db)
+      const v = new Float32Array([0.6, 0.8])
+      vectors.upsertMany('vit-b32@new', [{ photoId: ids[0] as number, vector: v }])
+      vectors.upsertMany('vit-b32@old', [{ photoId: ids[1] as number, vector: v }])
+      new ItemErrorRepository(catalog.db).upsert({
+        photoId: ids[2] as number,
+        path: `${A}/3.jpg`,
+        jobId: null,
+        stage: 'clip',
+        code: 'worker_crash',
+        message: 'onnxruntime died',
+      })
+      const report = await computeHealth({ db: catalog.db, paths: catalog.paths }, {})
+      const emb = report.coverage.find((c) => c.datum === 'embeddings')
+      expect(report.clipModel).toBe('vit-b32@new')
+      expect(emb).toMatchObject({ available: true, have: 1, missing: 3, job: 'clip' })
+      expect(Object.fromEntries(emb?.missingBy.map((m) => [m.reason, m.count]) ?? [])).toEqual({
+        outdated: 1,
+        worker_crash: 1,
+        never_processed: 1,
+      })
+      // Two to embed, plus the crashed one once retry-failed cleared it.
+      expect(report.pending.clip).toBe(3)
+      const plan = buildPlan({ report, measuredRate: () => null, workers: 1, now: new Date() })
+      const clip = plan.steps.find((s) => s.kind === 'clip')
+      expect(clip).toMatchObject({ items: 3, after: ['verify', 'retry-failed'] })
     } finally {
       catalog.close()
     }

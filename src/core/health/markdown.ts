@@ -7,6 +7,7 @@ import type {
 import {
   DATE_BAND_LABELS,
   REASON_LABELS,
+  REASON_SHORT,
   formatBytes,
   formatCount,
   formatEstimate,
@@ -21,6 +22,10 @@ import {
 
 const n = formatCount
 
+/** "1 file", "2 files". */
+const count = (value: number, one: string, many = `${one}s`) =>
+  `${n(value)} ${value === 1 ? one : many}`
+
 function pct(part: number, whole: number): string {
   if (whole <= 0) return '0%'
   const p = Math.floor((part / whole) * 1000) / 10
@@ -28,7 +33,7 @@ function pct(part: number, whole: number): string {
 }
 
 function reasons(list: readonly ReasonCountDto[]): string {
-  return list.map((r) => `${REASON_LABELS[r.reason]} ${n(r.count)}`).join('; ')
+  return list.map((r) => `${REASON_SHORT[r.reason]} ${n(r.count)}`).join('; ')
 }
 
 function coverageLine(c: CoverageDto): string {
@@ -71,10 +76,12 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   if (t.vanished > 0 || t.notImported > 0) {
     out.push('')
     if (t.vanished > 0)
-      out.push(`- ${n(t.vanished)} originals are missing from disk (rows kept, marked missing).`)
+      out.push(
+        `- ${count(t.vanished, 'original is', 'originals are')} missing from disk (rows kept, marked missing).`,
+      )
     if (t.notImported > 0)
       out.push(
-        `- ${n(t.notImported)} files could not be imported at all (see "Why items are missing").`,
+        `- ${count(t.notImported, 'file')} could not be imported at all (see "Why items are missing").`,
       )
   }
   out.push('')
@@ -126,7 +133,7 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   const gps = report.coverage.find((c) => c.datum === 'gps')
   const geohash = report.coverage.find((c) => c.datum === 'geohash')
   out.push('## GPS and map', '')
-  if (gps) out.push(`- ${n(gps.have)} photos (${gps.percent}%) have a valid GPS position.`)
+  if (gps) out.push(`- ${count(gps.have, 'photo')} (${gps.percent}%) with a valid GPS position.`)
   if (geohash) {
     out.push(
       geohash.missing === 0

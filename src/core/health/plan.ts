@@ -356,7 +356,7 @@ function notesFor(report: HealthReportDto, kinds: ReadonlySet<JobKind>): string[
       .join('; ')
     notes.push(
       `${plural(total, 'item')} cannot be processed because of the file itself — ${list}. ` +
-        'No job changes that: replace or remove those files; verify re-queues any file whose content changes.',
+        'No job changes that: replace or remove those files (a file whose content changes is picked up again by verify or the next import).',
     )
   }
   const exhausted = report.problems
