@@ -5,6 +5,7 @@ import path from 'node:path'
 import ngeohash from 'ngeohash'
 import { chromium, type Page } from 'playwright-core'
 import sharp from 'sharp'
+import { CHROMIUM_PATH, chromiumLaunchOptions } from '../e2e/chromium-launch'
 import { openCatalog } from '../src/core/catalog/open-catalog'
 import { openEngine } from '../src/core/engine'
 import { startWebHost } from '../src/server/web-host'
@@ -231,10 +232,9 @@ async function scrollGrid(page: Page, frames: number) {
 }
 
 export async function run(): Promise<void> {
-  const executablePath = process.env.VAM_CHROMIUM ?? '/usr/bin/chromium'
-  if (!existsSync(executablePath)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `no chromium at ${executablePath}: apt-get install -y chromium (or set VAM_CHROMIUM)`,
+      `no chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set VAM_CHROMIUM)`,
     )
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vam-bench-ui-'))
@@ -272,19 +272,7 @@ export async function run(): Promise<void> {
       staticDir: path.join(repo, 'dist-web'),
       thumbnails: (_engine, id) => thumbs[id % thumbs.length] ?? null,
     })
-    const browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    const browser = await chromium.launch(chromiumLaunchOptions())
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
       // tsx (esbuild keepNames) wraps named functions in __name(); the probes run in the page.

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+import { chromiumLaunchOptions } from './chromium-launch'
 
 /**
  * Playwright against the web host in Debian's chromium (Playwright cannot download its own
@@ -17,20 +18,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     viewport: { width: 1400, height: 900 },
-    launchOptions: {
-      executablePath: process.env.VAM_CHROMIUM ?? '/usr/bin/chromium',
-      // Playwright gives every launch a fresh temporary profile (user-data dir) itself.
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
     trace: 'off',
     screenshot: 'only-on-failure',
   },

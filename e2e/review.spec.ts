@@ -1,7 +1,27 @@
 import { existsSync } from 'node:fs'
-import { ensureImported, expect, snap, test, waitForJob } from './web-host.fixture'
+import {
+  ensureImported,
+  expect,
+  snap,
+  test,
+  waitForJob,
+  type HostFixture,
+} from './web-host.fixture'
 
 test.describe.configure({ mode: 'serial' })
+
+/**
+ * Runs a review job to completion on an analysed catalog: analyze first when no run of it is
+ * known (the first test runs it from the job panel; a worker restart starts a fresh catalog).
+ */
+async function analyzeThenRun(host: HostFixture, kind: 'duplicates' | 'bursts'): Promise<void> {
+  if ((await waitForJob(host, 'analyze').catch(() => 'none')) === 'none') {
+    await host.call('jobs', 'start', { params: { kind: 'analyze' } })
+    await waitForJob(host, 'analyze')
+  }
+  await host.call('jobs', 'start', { params: { kind } })
+  expect(await waitForJob(host, kind)).toBe('completed')
+}
 
 test.describe('analyze and review', () => {
   test.beforeEach(async ({ host }) => ensureImported(host))
@@ -31,12 +51,7 @@ test.describe('analyze and review', () => {
     page,
     host,
   }) => {
-    if ((await waitForJob(host, 'analyze').catch(() => 'none')) === 'none') {
-      await host.call('jobs', 'start', { params: { kind: 'analyze' } })
-      await waitForJob(host, 'analyze')
-    }
-    await host.call('jobs', 'start', { params: { kind: 'duplicates' } })
-    expect(await waitForJob(host, 'duplicates')).toBe('completed')
+    await analyzeThenRun(host, 'duplicates')
 
     await page.goto(host.url)
     await page.getByTestId('nav-duplicates').click()
@@ -85,12 +100,7 @@ test.describe('analyze and review', () => {
     page,
     host,
   }) => {
-    if ((await waitForJob(host, 'analyze').catch(() => 'none')) === 'none') {
-      await host.call('jobs', 'start', { params: { kind: 'analyze' } })
-      await waitForJob(host, 'analyze')
-    }
-    await host.call('jobs', 'start', { params: { kind: 'bursts' } })
-    expect(await waitForJob(host, 'bursts')).toBe('completed')
+    await analyzeThenRun(host, 'bursts')
     await page.goto(host.url)
     await page.getByTestId('nav-bursts').click()
     const frames = page.getByTestId('burst-frame')

@@ -21,43 +21,16 @@ export interface HostFixture {
   call<T = unknown>(service: string, method: string, input?: unknown): Promise<T>
 }
 
-/** Geotagged JPEGs: 4 around Paris (a cluster on the map) and 1 in Tokyo (a single marker). */
+/**
+ * Geotagged JPEGs, all north and east: 4 around Paris (a cluster on the map) and 1 in Tokyo (a
+ * single marker). Latitude and longitude in degrees, minutes, seconds; a base colour each.
+ */
 const GEO_PHOTOS = [
-  {
-    name: 'geo_paris_1.jpg',
-    lat: [48, 51, 0],
-    lon: [2, 21, 0],
-    ref: ['N', 'E'],
-    colour: { r: 200, g: 60, b: 60 },
-  },
-  {
-    name: 'geo_paris_2.jpg',
-    lat: [48, 52, 0],
-    lon: [2, 20, 0],
-    ref: ['N', 'E'],
-    colour: { r: 60, g: 200, b: 60 },
-  },
-  {
-    name: 'geo_paris_3.jpg',
-    lat: [48, 50, 0],
-    lon: [2, 22, 0],
-    ref: ['N', 'E'],
-    colour: { r: 60, g: 60, b: 200 },
-  },
-  {
-    name: 'geo_paris_4.jpg',
-    lat: [48, 51, 30],
-    lon: [2, 21, 30],
-    ref: ['N', 'E'],
-    colour: { r: 200, g: 200, b: 60 },
-  },
-  {
-    name: 'geo_tokyo_1.jpg',
-    lat: [35, 40, 0],
-    lon: [139, 42, 0],
-    ref: ['N', 'E'],
-    colour: { r: 60, g: 200, b: 200 },
-  },
+  { name: 'geo_paris_1.jpg', lat: [48, 51, 0], lon: [2, 21, 0], rgb: [200, 60, 60] },
+  { name: 'geo_paris_2.jpg', lat: [48, 52, 0], lon: [2, 20, 0], rgb: [60, 200, 60] },
+  { name: 'geo_paris_3.jpg', lat: [48, 50, 0], lon: [2, 22, 0], rgb: [60, 60, 200] },
+  { name: 'geo_paris_4.jpg', lat: [48, 51, 30], lon: [2, 21, 30], rgb: [200, 200, 60] },
+  { name: 'geo_tokyo_1.jpg', lat: [35, 40, 0], lon: [139, 42, 0], rgb: [60, 200, 200] },
 ] as const
 
 async function writeGeoPhotos(dir: string): Promise<void> {
@@ -70,9 +43,9 @@ async function writeGeoPhotos(dir: string): Promise<void> {
       for (let x = 0; x < width; x++) {
         const o = (y * width + x) * 3
         const wave = Math.sin((x * (i + 1)) / 17 + (y * (5 - i)) / 23) * 60
-        pixels[o] = Math.max(0, Math.min(255, g.colour.r + wave))
-        pixels[o + 1] = Math.max(0, Math.min(255, g.colour.g - wave))
-        pixels[o + 2] = Math.max(0, Math.min(255, g.colour.b + (x % 40)))
+        pixels[o] = Math.max(0, Math.min(255, g.rgb[0] + wave))
+        pixels[o + 1] = Math.max(0, Math.min(255, g.rgb[1] - wave))
+        pixels[o + 2] = Math.max(0, Math.min(255, g.rgb[2] + (x % 40)))
       }
     }
     const dms = (v: readonly number[]) => v.map((n) => `${n}/1`).join(' ')
@@ -82,9 +55,9 @@ async function writeGeoPhotos(dir: string): Promise<void> {
         IFD0: { Make: 'E2ECam', Model: 'Geo 1' },
         IFD2: { DateTimeOriginal: `2021:06:0${i + 1} 10:00:00` },
         IFD3: {
-          GPSLatitudeRef: g.ref[0],
+          GPSLatitudeRef: 'N',
           GPSLatitude: dms(g.lat),
-          GPSLongitudeRef: g.ref[1],
+          GPSLongitudeRef: 'E',
           GPSLongitude: dms(g.lon),
         },
       })
