@@ -19,6 +19,7 @@ import { hashColumn, type Hash64Column } from '../src/core/analysis/hash-column'
 import { HASH_ALGO_VERSION } from '../src/core/analysis/hashes'
 import { DEFAULT_DUPLICATE_OPTIONS } from '../src/core/analysis/near-duplicates'
 import { openEngine } from '../src/core/engine'
+import { copyRow, fillRandom, flipBits, prng } from '../tests/helpers/synthetic-hashes'
 import { reportBench } from './report'
 
 /**
@@ -34,17 +35,6 @@ import { reportBench } from './report'
  * incremental window pass, and the real job over a 100k-photo SQLite catalog.
  */
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-}
-
 interface Synthetic {
   readonly input: DuplicatePlanInput
   /** Planted pairs that must be found, as row pairs. */
@@ -52,22 +42,6 @@ interface Synthetic {
   /** Rows of the 5,000-photo saturated low-information cluster. */
   readonly lowInfoCluster: ReadonlySet<number>
   readonly burstFrames: number
-}
-
-function flipBits(col: Hash64Column, row: number, bits: number, rnd: () => number): void {
-  const done = new Set<number>()
-  while (done.size < bits) done.add(rnd() % 64)
-  for (const bit of done) {
-    if (bit < 32) col.lo[row] = ((col.lo[row] as number) ^ (1 << bit)) >>> 0
-    else col.hi[row] = ((col.hi[row] as number) ^ (1 << (bit - 32))) >>> 0
-  }
-}
-
-function copyRow(cols: Hash64Column[], from: number, to: number): void {
-  for (const c of cols) {
-    c.hi[to] = c.hi[from] as number
-    c.lo[to] = c.lo[from] as number
-  }
 }
 
 /** A synthetic catalog of n photos (deterministic for a seed). */
@@ -78,12 +52,7 @@ export function syntheticCatalog(n: number, seed = 1): Synthetic {
   const p = hashColumn(n)
   const w = hashColumn(n)
   const cols = [a, d, p, w]
-  for (const c of cols) {
-    for (let i = 0; i < n; i++) {
-      c.hi[i] = rnd()
-      c.lo[i] = rnd()
-    }
-  }
+  for (const c of cols) fillRandom(c, rnd)
   const ids = Int32Array.from({ length: n }, (_, i) => i + 1)
   const contentClass = new Int32Array(n).fill(-1)
   const lowInfo = new Uint8Array(n)

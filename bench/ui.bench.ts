@@ -9,6 +9,7 @@ import { CHROMIUM_PATH, chromiumLaunchOptions } from '../e2e/chromium-launch'
 import { openCatalog } from '../src/core/catalog/open-catalog'
 import { openEngine } from '../src/core/engine'
 import { startWebHost } from '../src/server/web-host'
+import { prngFloat } from '../tests/helpers/synthetic-hashes'
 import { reportBench } from './report'
 
 /**
@@ -56,21 +57,10 @@ const PLACES = [
   [39.9, 116.4],
 ] as const
 
-/** Small deterministic PRNG so every run benches the same catalog. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export async function generateCatalog(file: string): Promise<void> {
   const catalog = await openCatalog(file)
-  const random = rng(42)
+  // Seeded, so every run benches the same catalog.
+  const random = prngFloat(42)
   const insert = catalog.db.prepare(
     `INSERT INTO photos (path, folder, name, size, mtime_ms, checksum, media_kind, format, width, height,
        orientation, taken_at, date_source, date_confidence, make, model, iso, exposure_time, f_number,

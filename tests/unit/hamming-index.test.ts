@@ -14,41 +14,7 @@ import {
   setHex,
   type Hash64Column,
 } from '../../src/core/analysis/hash-column'
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-}
-
-/** Copies row `from` to `to` with `bits` distinct random bits flipped. */
-function plantNear(col: Hash64Column, from: number, to: number, bits: number, rnd: () => number) {
-  col.hi[to] = col.hi[from] as number
-  col.lo[to] = col.lo[from] as number
-  const flipped = new Set<number>()
-  while (flipped.size < bits) flipped.add(rnd() % 64)
-  for (const bit of flipped) {
-    if (bit < 32) col.lo[to] = ((col.lo[to] as number) ^ (1 << bit)) >>> 0
-    else col.hi[to] = ((col.hi[to] as number) ^ (1 << (bit - 32))) >>> 0
-  }
-}
-
-function randomColumns(n: number, count: number, rnd: () => number): Hash64Column[] {
-  return Array.from({ length: count }, () => {
-    const col = hashColumn(n)
-    for (let i = 0; i < n; i++) {
-      col.hi[i] = rnd()
-      col.lo[i] = rnd()
-    }
-    return col
-  })
-}
+import { plantNear, prng, randomColumns } from '../helpers/synthetic-hashes'
 
 /** Expands the index result to row pairs "a,b" (a < b), identical-value classes included. */
 function rowPairs(result: ReturnType<typeof findPairsWithin>): Set<string> {
