@@ -11,18 +11,7 @@ import {
   greedyCliques,
   type DuplicateInput,
 } from '../../src/core/analysis/near-duplicates'
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-}
+import { prng } from '../helpers/synthetic-hashes'
 
 interface Spec {
   id: number
@@ -42,6 +31,15 @@ interface Spec {
 /** Balanced random words: about half the bits set, so hashes are not degenerate. */
 function balanced(rnd: () => number): [number, number] {
   return [rnd() >>> 0, rnd() >>> 0]
+}
+
+/**
+ * Four random hashes (a, d, p, w, drawn in that order) from a seed: a test's base photo. Tests
+ * that take only a and d get the same values as drawing just those two.
+ */
+function seededHashes(seed: number): Record<'a' | 'd' | 'p' | 'w', [number, number]> {
+  const rnd = prng(seed)
+  return { a: balanced(rnd), d: balanced(rnd), p: balanced(rnd), w: balanced(rnd) }
 }
 
 function flip([hi, lo]: [number, number], bits: number[]): [number, number] {
@@ -90,11 +88,7 @@ const groupIds = (input: DuplicateInput, groups: { rows: readonly number[] }[]) 
 
 describe(findDuplicateGroups.name, () => {
   it('groups a near pair by aHash AND dHash, and not by pHash/wHash alone', () => {
-    const rnd = prng(7)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
-    const p = balanced(rnd)
-    const w = balanced(rnd)
+    const { a, d, p, w } = seededHashes(7)
     const input = build([
       { id: 1, a, d, p, w },
       { id: 2, a: flip(a, [1, 2, 3]), d: flip(d, [40, 41]) },
@@ -109,11 +103,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('lets pHash AND wHash extend the aHash/dHash threshold by 2, never more, never alone', () => {
-    const rnd = prng(21)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
-    const p = balanced(rnd)
-    const w = balanced(rnd)
+    const { a, d, p, w } = seededHashes(21)
     const input = build([
       { id: 1, a, d, p, w },
       // dHash 7 (> 5) but pHash and wHash agree: accepted on the evidence of all four.
@@ -144,9 +134,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('never chains: A≈B, B≈C, A≉C do not all land in one group', () => {
-    const rnd = prng(8)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
+    const { a, d } = seededHashes(8)
     // B is 3 bits from A and from C; A and C are 6 bits apart (> 5).
     const input = build([
       { id: 1, a, d },
@@ -187,9 +175,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('collapses byte copies: an exact group alone, or inside the near group of its variants', () => {
-    const rnd = prng(10)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
+    const { a, d } = seededHashes(10)
     const input = build([
       { id: 1, a, d, checksum: 'x' },
       { id: 2, a, d, checksum: 'x' },
@@ -214,9 +200,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('excludes pairs of frames of one burst', () => {
-    const rnd = prng(11)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
+    const { a, d } = seededHashes(11)
     const input = build([
       { id: 1, a, d, burst: 7 },
       { id: 2, a: flip(a, [1]), d, burst: 7 },
@@ -233,9 +217,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('keeps user-separated pairs apart, also for byte-identical copies', () => {
-    const rnd = prng(12)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
+    const { a, d } = seededHashes(12)
     const input = build([
       { id: 1, a, d },
       { id: 2, a: flip(a, [1]), d },
@@ -251,11 +233,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('low-information images need all four hashes close and similar brightness', () => {
-    const rnd = prng(13)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
-    const p = balanced(rnd)
-    const w = balanced(rnd)
+    const { a, d, p, w } = seededHashes(13)
     const low = { lowInfo: true, std: 3 }
     const input = build([
       { id: 1, a, d, p, w, ...low, mean: 250 },
@@ -302,11 +280,7 @@ describe(findDuplicateGroups.name, () => {
   })
 
   it('treats 5,000 identical low-information hashes as saturated, quickly', () => {
-    const rnd = prng(14)
-    const a = balanced(rnd)
-    const d = balanced(rnd)
-    const p = balanced(rnd)
-    const w = balanced(rnd)
+    const { a, d, p, w } = seededHashes(14)
     const specs: Spec[] = []
     for (let i = 0; i < 5000; i++)
       specs.push({ id: i + 1, a, d, p, w, lowInfo: true, mean: 250, std: 2 })
