@@ -13,7 +13,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openEngine, type Engine } from '../../src/core/engine'
 import type { PhotoRow } from '../../src/core/catalog/repositories/photo.repository'
@@ -138,43 +138,39 @@ async function buildLibrary(): Promise<Library> {
   const base = sharp(path.join(FIXTURES, 'mate_Storm.jpg')).resize(320)
 
   mkdirSync(path.join(root, 'trip'))
-  await base
-    .clone()
-    .withExif({
-      IFD0: { Make: 'TestCam', Model: 'T-1000' },
-      IFD2: {
-        DateTimeOriginal: '2019:04:12 15:30:12',
-        OffsetTimeOriginal: '+02:00',
-        ISOSpeedRatings: '200',
-      },
-      IFD3: {
-        GPSLatitudeRef: 'N',
-        GPSLatitude: '48/1 51/1 2964/100',
-        GPSLongitudeRef: 'E',
-        GPSLongitude: '2/1 17/1 4020/100',
-        GPSAltitudeRef: '0',
-        GPSAltitude: '35/1',
-      },
-    })
-    .jpeg()
-    .toFile(path.join(root, 'trip', 'exif-gps.jpg'))
-  good.push('exif-gps.jpg')
-
-  await base
-    .clone()
-    .withExif({
-      IFD0: { Make: 'TestCam', Model: 'T-1000' },
-      IFD2: { DateTimeOriginal: '2021:06:01 10:00:00' },
-      IFD3: {
-        GPSLatitudeRef: 'N',
-        GPSLatitude: '0/1 0/1 0/1',
-        GPSLongitudeRef: 'E',
-        GPSLongitude: '0/1 0/1 0/1',
-      },
-    })
-    .jpeg()
-    .toFile(path.join(root, 'trip', 'null-island.jpg'))
-  good.push('null-island.jpg')
+  /** A TestCam T-1000 JPEG in trip/ with these EXIF date (IFD2) and GPS (IFD3) tags. */
+  const tripPhoto = async (name: string, exif: Record<'IFD2' | 'IFD3', Record<string, string>>) => {
+    await base
+      .clone()
+      .withExif({ IFD0: { Make: 'TestCam', Model: 'T-1000' }, ...exif })
+      .jpeg()
+      .toFile(path.join(root, 'trip', name))
+    good.push(name)
+  }
+  await tripPhoto('exif-gps.jpg', {
+    IFD2: {
+      DateTimeOriginal: '2019:04:12 15:30:12',
+      OffsetTimeOriginal: '+02:00',
+      ISOSpeedRatings: '200',
+    },
+    IFD3: {
+      GPSLatitudeRef: 'N',
+      GPSLatitude: '48/1 51/1 2964/100',
+      GPSLongitudeRef: 'E',
+      GPSLongitude: '2/1 17/1 4020/100',
+      GPSAltitudeRef: '0',
+      GPSAltitude: '35/1',
+    },
+  })
+  await tripPhoto('null-island.jpg', {
+    IFD2: { DateTimeOriginal: '2021:06:01 10:00:00' },
+    IFD3: {
+      GPSLatitudeRef: 'N',
+      GPSLatitude: '0/1 0/1 0/1',
+      GPSLongitudeRef: 'E',
+      GPSLongitude: '0/1 0/1 0/1',
+    },
+  })
 
   // No EXIF (sharp strips metadata by default): the date must come from the name.
   await base
@@ -200,22 +196,15 @@ async function buildLibrary(): Promise<Library> {
   // Other formats, by content: WebP, TIFF, GIF, AVIF, a TIFF-based RAW, and hand-built MP4/MOV.
   mkdirSync(path.join(root, 'formats'))
   const small = sharp(path.join(FIXTURES, 'skimage_coffee.png')).resize(300)
-  await small
-    .clone()
-    .webp()
-    .toFile(path.join(root, 'formats', 'coffee.webp'))
-  await small
-    .clone()
-    .tiff()
-    .toFile(path.join(root, 'formats', 'coffee.tif'))
-  await small
-    .clone()
-    .gif()
-    .toFile(path.join(root, 'formats', 'coffee.gif'))
-  await small
-    .clone()
-    .avif({ effort: 0 })
-    .toFile(path.join(root, 'formats', 'coffee.avif'))
+  const encodings: [string, (image: Sharp) => Sharp][] = [
+    ['coffee.webp', (image) => image.webp()],
+    ['coffee.tif', (image) => image.tiff()],
+    ['coffee.gif', (image) => image.gif()],
+    ['coffee.avif', (image) => image.avif({ effort: 0 })],
+  ]
+  for (const [name, encode] of encodings) {
+    await encode(small.clone()).toFile(path.join(root, 'formats', name))
+  }
   // A TIFF-structured RAW: a real camera's EXIF block (IFD0 + Exif IFD) as the whole file, the
   // way NEF/ARW/DNG files are TIFF directories (sharp's TIFF output carries no EXIF).
   writeFileSync(
