@@ -13,6 +13,7 @@ import type { CliCommand, CliContext } from '../command'
 import { jobSummary, progressLine } from '../progress'
 
 const n = formatCount
+const count = (value: number, one: string) => `${n(value)} ${value === 1 ? one : `${one}s`}`
 
 function folderOf(ctx: CliContext): string | undefined {
   const folder = stringOption(ctx.args, 'folder')
@@ -28,8 +29,10 @@ export function healthLines(report: HealthReportDto, plan: HealthPlanDto): strin
     `Catalog health — ${report.catalogPath} (${report.folder ? `folder ${report.folder}` : 'whole catalog'})`,
   )
   lines.push(
-    `photos      ${n(t.photos)} (${n(t.images)} images, ${n(t.videos)} videos, ${formatBytes(t.bytes)}, ${n(t.folders)} folders)` +
-      `${t.vanished ? `; ${n(t.vanished)} originals missing` : ''}${t.notImported ? `; ${n(t.notImported)} files not imported` : ''}`,
+    `photos      ${n(t.photos)} (${n(t.images)} images, ${n(t.videos)} videos, ${formatBytes(t.bytes)}, ${count(t.folders, 'folder')})` +
+      `${t.vanished ? `; ${count(t.vanished, 'original')} missing` : ''}` +
+      `${t.notImported ? `; ${count(t.notImported, 'file')} not imported` : ''}` +
+      `${t.removed ? `; ${count(t.removed, 'photo')} removed in review` : ''}`,
   )
   lines.push('coverage')
   const width = Math.max(...report.coverage.map((c) => c.label.length))

@@ -35,6 +35,8 @@ export function createHealthCore(engine: Engine): HealthService {
   const files = new FilePresence()
   const jobs = new JobRepository(engine.catalog.db)
   let ffmpeg: boolean | undefined
+  /** Parallel plans still running (the engine's concurrency is raised while any is). */
+  let parallelPlans = 0
   const deps = () => {
     ffmpeg ??= ffmpegAvailable()
     return { db: engine.catalog.db, paths: engine.catalog.paths, files, ffmpegAvailable: ffmpeg }
@@ -89,7 +91,16 @@ export function createHealthCore(engine: Engine): HealthService {
         previous = id
       }
       const maxConcurrent = parallel ? parallelWidth(p.steps, os.availableParallelism()) : 1
-      if (parallel) engine.jobs.setMaxConcurrent(maxConcurrent)
+      if (parallel && jobIds.length > 0) {
+        // Side by side only while this plan runs: afterwards jobs run one at a time again (the
+        // engine's default), so a later import does not compete with unrelated work.
+        parallelPlans++
+        engine.jobs.setMaxConcurrent(maxConcurrent)
+        void Promise.all(jobIds.map((id) => engine.jobs.waitFor(id))).then(() => {
+          parallelPlans--
+          if (parallelPlans === 0) engine.jobs.setMaxConcurrent(1)
+        })
+      }
       return { jobIds, parallel: parallel === true, maxConcurrent }
     },
     async markdown(folder?: string) {
