@@ -11,24 +11,21 @@ import {
   QUALITY_VERSION,
   resizeForAnalysis,
   scoreQuality,
+  type FileFacts,
   type QualityResult,
 } from '../analysis/quality'
 import { DECODE_SIZE, configureSharpForWorker, decodeOnce } from '../media/decode'
 import { thumbnailRelativePath, writeFileAtomic } from '../media/thumbnail-files'
 import type { MediaFormat } from '../../shared/photos'
 
-/** One photo to analyse: what the worker needs, nothing it must look up. */
-export interface AnalyzeTaskInput {
+/**
+ * One photo to analyse: what the worker needs, nothing it must look up. The file facts of the
+ * quality score come from the catalog; width and height null = use the decoded size.
+ */
+export interface AnalyzeTaskInput extends FileFacts {
   readonly photoId: number
   readonly path: string
   readonly format: MediaFormat | null
-  /** Original dimensions from the catalog (resolution part of the score); null = use decode. */
-  readonly width: number | null
-  readonly height: number | null
-  readonly bytes: number
-  readonly hasDate: boolean
-  readonly hasGps: boolean
-  readonly hasCamera: boolean
   /** Absolute cache dir of the catalog. */
   readonly cacheDir: string
 }

@@ -25,14 +25,8 @@ export const toItemErrorDto = (r: ItemErrorRow): ItemErrorDto => ({
   at: r.at,
 })
 
-export interface NewItemError {
-  readonly photoId: number | null
-  readonly path: string
-  readonly jobId: number | null
-  readonly stage: string
-  readonly code: ItemErrorCode
-  readonly message: string
-}
+/** An error to record: the stored record without what the repository assigns. */
+export type NewItemError = Omit<ItemErrorDto, 'id' | 'attempts' | 'at'>
 
 /** Per-item errors: one open row per (path, stage); cleared when the stage later succeeds. */
 export class ItemErrorRepository {
