@@ -264,9 +264,17 @@ export class JobEngine {
       state === 'failed' ? 'error' : 'info',
       `${state}: ${c.done} done, ${c.skipped} skipped, ${c.failed} failed`,
     )
-    this.flush(live, undefined)
+    let flushError: unknown = null
+    try {
+      this.flush(live, undefined)
+    } catch (e) {
+      // The last write failed (disk full, catalog locked): the job must still leave the running
+      // set, or every later job would queue behind it forever.
+      flushError = e
+    }
     this.running.delete(live.id)
-    this.finish(live.id, state, error)
+    const message = flushError instanceof Error ? `final save failed: ${flushError.message}` : null
+    this.finish(live.id, flushError ? 'failed' : state, message ?? error)
   }
 
   private finish(id: number, state: JobState, error: string | null): void {
