@@ -16,7 +16,8 @@ import { ItemErrorRepository } from '../../src/core/catalog/repositories/item-er
 import { QualityRepository } from '../../src/core/catalog/repositories/quality.repository'
 import { ThumbnailRepository } from '../../src/core/catalog/repositories/thumbnail.repository'
 import { openEngine, type Engine } from '../../src/core/engine'
-import { analysisCoverage } from '../../src/core/health/analysis-coverage'
+import { computeHealth } from '../../src/core/health/health-model'
+import { FilePresence } from '../../src/core/health/file-presence'
 import { thumbnailFileFor } from '../../src/core/media/thumbnail-files'
 import type { JobDto, JobParams } from '../../src/shared/jobs'
 import { insertPhotoRow } from '../helpers/photo-rows'
@@ -132,15 +133,23 @@ describe('analyze job', () => {
       expect(codeOf(name).find((e) => e.stage === 'analyze')?.code, name).toBe(code)
     }
 
-    const coverage = analysisCoverage(db, engine.catalog.paths)
-    expect(coverage.thumbnails.current).toBe(analyzable.length)
-    expect(coverage.hashes.current).toBe(analyzable.length)
-    expect(coverage.quality.current).toBe(analyzable.length)
-    expect(coverage.photos).toBe(photos.length)
-    expect(Object.fromEntries(coverage.whyMissing.map((g) => [g.code, g.count]))).toEqual({
-      corrupt: 1,
-      too_large: 1,
-    })
+    // Coverage as the health report derives it (row current AND file present).
+    const coverageOf = async (datum: string) => {
+      const report = await computeHealth(
+        { db, paths: engine.catalog.paths, files: new FilePresence() },
+        {},
+      )
+      const c = report.coverage.find((x) => x.datum === datum)
+      return {
+        have: c?.have,
+        missingBy: Object.fromEntries((c?.missingBy ?? []).map((g) => [g.reason, g.count])),
+      }
+    }
+    for (const datum of ['thumbnails', 'hashes', 'quality']) {
+      const coverage = await coverageOf(datum)
+      expect(coverage.have, datum).toBe(analyzable.length)
+      expect(coverage.missingBy, datum).toEqual({ corrupt: 1, too_large: 1 })
+    }
 
     // Second run: everything current is skipped.
     const again = await run(engine, { kind: 'analyze' })
@@ -150,9 +159,7 @@ describe('analyze job', () => {
     const victim = analyzable[3]
     const victimFile = thumbnailFileFor(db, engine.catalog.paths, victim?.id ?? 0, 256) as string
     rmSync(victimFile)
-    expect(analysisCoverage(db, engine.catalog.paths).thumbnails.current).toBe(
-      analyzable.length - 1,
-    )
+    expect((await coverageOf('thumbnails')).have).toBe(analyzable.length - 1)
     const repaired = await run(engine, { kind: 'analyze' })
     expect(repaired.done).toBe(1)
     expect(existsSync(victimFile)).toBe(true)

@@ -96,10 +96,6 @@ describe('migration 0002 (analysis)', () => {
     expect(
       repo.streamNeedingAnalysis(0, { thumbnail: 1, hash: 2, quality: 1 }).map((r) => r.hashed),
     ).toEqual([0, 0])
-    expect(repo.coverageCounts({ thumbnail: 1, hash: 1, quality: 1 }, 2)).toMatchObject({
-      photos: 2,
-      hashes: 1,
-    })
     const plan = (sql: string) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
         .map((r) => r.detail)
