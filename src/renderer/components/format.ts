@@ -1,14 +1,7 @@
-/** Human-readable byte counts (1024-based, like file managers). */
+import { formatBytes as formatByteCount } from '../../shared/health'
+/** Human-readable byte counts (1024-based, like file managers); '—' when unknown. */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—'
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`
+  return bytes === null || bytes === undefined ? '—' : formatByteCount(bytes)
 }
 
 /** A capture date as the user reads it; the stored value is ISO-8601. */

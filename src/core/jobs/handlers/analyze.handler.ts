@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { HASH_ALGO_VERSION, hexToHash } from '../../analysis/hashes'
@@ -56,6 +57,53 @@ export function isAnalysisCurrent(row: AnalysisCandidate, cacheDir: string): boo
   })
 }
 
+/** The repositories an analysis result is written through. */
+export function analysisWriters(db: Database) {
+  return {
+    thumbs: new ThumbnailRepository(db),
+    hashes: new HashRepository(db),
+    quality: new QualityRepository(db),
+    errors: new ItemErrorRepository(db),
+  }
+}
+
+/**
+ * Writes one photo's analysis (thumbnails, hashes, quality) stamped with the original's mtime,
+ * and clears its earlier analyze error. The analyze job and retry-failed both write through this.
+ */
+export function writeAnalysisResult(
+  writers: ReturnType<typeof analysisWriters>,
+  row: { readonly id: number; readonly mtime_ms: number },
+  output: AnalyzeTaskOutput,
+  at: string,
+): void {
+  for (const t of output.thumbnails) {
+    writers.thumbs.upsert(
+      { photoId: row.id, ...t, sourceMtimeMs: row.mtime_ms },
+      THUMBNAIL_VERSION,
+      at,
+    )
+  }
+  writers.hashes.upsert(
+    {
+      photoId: row.id,
+      ahash: hexToHash(output.hashes.ahash),
+      dhash: hexToHash(output.hashes.dhash),
+      phash: hexToHash(output.hashes.phash),
+      whash: hexToHash(output.hashes.whash),
+      algoVersion: output.hashVersion,
+      lowInformation: output.lowInformation,
+      greyMean: output.greyMean,
+      greyStddev: output.greyStddev,
+      sourceMtimeMs: row.mtime_ms,
+    },
+    at,
+  )
+  writers.quality.upsert(row.id, output.quality, row.mtime_ms, at)
+  // It worked this time: an earlier failure of this stage no longer applies.
+  writers.errors.clearForPhoto(row.id, ANALYZE_STAGE)
+}
+
 /**
  * The `analyze` job: thumbnails + hashes + quality from one decode per photo, in the worker pool.
  *
@@ -69,10 +117,7 @@ export const analyzeHandler: JobHandler<'analyze'> = {
   kind: 'analyze',
   async run(ctx) {
     const analysis = new AnalysisRepository(ctx.db)
-    const thumbs = new ThumbnailRepository(ctx.db)
-    const hashes = new HashRepository(ctx.db)
-    const quality = new QualityRepository(ctx.db)
-    const errors = new ItemErrorRepository(ctx.db)
+    const writers = analysisWriters(ctx.db)
     const { force = false, folder } = ctx.params
     const cacheDir = ctx.paths.cacheDir
 
@@ -96,33 +141,7 @@ export const analyzeHandler: JobHandler<'analyze'> = {
     const write = (batch: readonly { id: number; outcome: Outcome }[]) => () => {
       const at = new Date().toISOString()
       for (const { outcome } of batch) {
-        if (outcome.kind !== 'done') continue
-        const { row, output } = outcome
-        for (const t of output.thumbnails) {
-          thumbs.upsert(
-            { photoId: row.id, ...t, sourceMtimeMs: row.mtime_ms },
-            THUMBNAIL_VERSION,
-            at,
-          )
-        }
-        hashes.upsert(
-          {
-            photoId: row.id,
-            ahash: hexToHash(output.hashes.ahash),
-            dhash: hexToHash(output.hashes.dhash),
-            phash: hexToHash(output.hashes.phash),
-            whash: hexToHash(output.hashes.whash),
-            algoVersion: output.hashVersion,
-            lowInformation: output.lowInformation,
-            greyMean: output.greyMean,
-            greyStddev: output.greyStddev,
-            sourceMtimeMs: row.mtime_ms,
-          },
-          at,
-        )
-        quality.upsert(row.id, output.quality, row.mtime_ms, at)
-        // It worked this time: an earlier failure of this stage no longer applies.
-        errors.clearForPhoto(row.id, ANALYZE_STAGE)
+        if (outcome.kind === 'done') writeAnalysisResult(writers, outcome.row, outcome.output, at)
       }
     }
 

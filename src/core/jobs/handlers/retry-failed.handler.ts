@@ -2,23 +2,14 @@ import { open, stat } from 'node:fs/promises'
 import { MAX_RETRY_ATTEMPTS, TRANSIENT_ERROR_CODES } from '../../../shared/health'
 import type { ItemErrorCode } from '../../../shared/jobs'
 import type { MediaFormat } from '../../../shared/photos'
-import { hexToHash } from '../../analysis/hashes'
-import { HashRepository } from '../../catalog/repositories/hash.repository'
-import { ItemErrorRepository } from '../../catalog/repositories/item-error.repository'
 import { PhotoImportRepository } from '../../catalog/repositories/photo-import.repository'
 import { PhotoRepository, type PhotoRow } from '../../catalog/repositories/photo.repository'
-import { QualityRepository } from '../../catalog/repositories/quality.repository'
 import { RepairRepository } from '../../catalog/repositories/repair.repository'
-import {
-  THUMBNAIL_VERSION,
-  ThumbnailRepository,
-} from '../../catalog/repositories/thumbnail.repository'
 import { ffmpegAvailable } from '../../health/ffmpeg-available'
-import type { AnalyzeTaskOutput } from '../../tasks/analyze.task'
 import { codeOf } from '../../tasks/task-error'
 import { mapLimit } from '../../health/map-limit'
 import type { JobContext, JobHandler } from '../job-handler'
-import { ANALYZE_STAGE } from './analyze.handler'
+import { ANALYZE_STAGE, analysisWriters, writeAnalysisResult } from './analyze.handler'
 
 /** Errors read per page; each page is one checkpoint. */
 const PAGE = 200
@@ -196,7 +187,11 @@ async function retryAnalyze(ctx: JobContext<'retry-failed'>, item: ErrorItem): P
   const photo = item.photo_id === null ? undefined : new PhotoRepository(ctx.db).get(item.photo_id)
   if (!photo) return { kind: 'fixed', write: () => undefined }
   const output = await ctx.pool.run('analyze', analyzeInput(photo, ctx.paths.cacheDir))
-  return { kind: 'fixed', write: () => writeAnalysis(ctx, photo, output) }
+  return {
+    kind: 'fixed',
+    write: () =>
+      writeAnalysisResult(analysisWriters(ctx.db), photo, output, new Date().toISOString()),
+  }
 }
 
 function analyzeInput(photo: PhotoRow, cacheDir: string) {
@@ -212,34 +207,4 @@ function analyzeInput(photo: PhotoRow, cacheDir: string) {
     hasCamera: photo.make !== null || photo.model !== null,
     cacheDir,
   }
-}
-
-/** The analyze job's writes for one photo (same repositories, versions and source stamp). */
-function writeAnalysis(
-  ctx: JobContext<'retry-failed'>,
-  photo: PhotoRow,
-  output: AnalyzeTaskOutput,
-): void {
-  const at = new Date().toISOString()
-  const thumbs = new ThumbnailRepository(ctx.db)
-  for (const t of output.thumbnails) {
-    thumbs.upsert({ photoId: photo.id, ...t, sourceMtimeMs: photo.mtime_ms }, THUMBNAIL_VERSION, at)
-  }
-  new HashRepository(ctx.db).upsert(
-    {
-      photoId: photo.id,
-      ahash: hexToHash(output.hashes.ahash),
-      dhash: hexToHash(output.hashes.dhash),
-      phash: hexToHash(output.hashes.phash),
-      whash: hexToHash(output.hashes.whash),
-      algoVersion: output.hashVersion,
-      lowInformation: output.lowInformation,
-      greyMean: output.greyMean,
-      greyStddev: output.greyStddev,
-      sourceMtimeMs: photo.mtime_ms,
-    },
-    at,
-  )
-  new QualityRepository(ctx.db).upsert(photo.id, output.quality, photo.mtime_ms, at)
-  new ItemErrorRepository(ctx.db).clearForPhoto(photo.id, ANALYZE_STAGE)
 }
