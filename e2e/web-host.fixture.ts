@@ -135,7 +135,20 @@ async function startServe(catalog: string): Promise<{ child: ChildProcess; url: 
   return { child, url }
 }
 
-export const test = base.extend<object, { host: HostFixture }>({
+export const test = base.extend<{ jobDiagnostics: void }, { host: HostFixture }>({
+  // On a failure, the jobs as the engine sees them (state, counters, errors): a job stuck
+  // queued or running behind another is otherwise invisible in the report.
+  jobDiagnostics: [
+    async ({ host }, use, testInfo) => {
+      await use()
+      if (testInfo.status === testInfo.expectedStatus) return
+      const jobs = await host.call('jobs', 'list', { limit: 50 }).catch((e: unknown) => String(e))
+      const body = JSON.stringify(jobs, null, 2)
+      await testInfo.attach('jobs.json', { body, contentType: 'application/json' })
+      console.error(`jobs at failure of "${testInfo.title}":\n${body}`)
+    },
+    { auto: true },
+  ],
   host: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
