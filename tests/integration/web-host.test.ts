@@ -137,6 +137,14 @@ describe('startWebHost', () => {
     expect(await again.text()).toBe('console.log(1)')
   })
 
+  it('answers a malformed token cookie with 401, not a crash', async () => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/assets/app.js`, {
+      headers: { cookie: `vam_token_${host.port}=%E0%A4%A` },
+    })
+    expect(res.status).toBe(401)
+    expect((await fetch(host.url)).status).toBe(200)
+  })
+
   it('refuses foreign Host headers (DNS rebinding)', async () => {
     const res = await raw(host.port, `/?token=${host.token}`, {
       headers: { host: 'evil.example:80' },
