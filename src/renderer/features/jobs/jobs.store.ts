@@ -3,6 +3,7 @@ import type { ErrorGroupDto } from '../../../shared/contract/jobs'
 import type { JobDto, JobLogLine, JobParams } from '../../../shared/jobs'
 import { api } from '../../api/client'
 import { errorMessage } from '../../api/api-error'
+import { supersedes } from './job-order'
 
 /** Log lines kept per job in the panel (the catalog keeps all of them). */
 const MAX_LOG_LINES = 500
@@ -39,6 +40,8 @@ export const useJobsStore = create<JobsState>()((set, get) => ({
   upsert(job) {
     const jobs = get().jobs
     const at = jobs.findIndex((j) => j.id === job.id)
+    const current = jobs[at]
+    if (current && !supersedes(current, job)) return
     const next = at === -1 ? [job, ...jobs] : jobs.map((j, i) => (i === at ? job : j))
     set({ jobs: next })
     // A finished job's errors are final now: reload them if its row is open.
