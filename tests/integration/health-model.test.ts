@@ -335,6 +335,10 @@ describe(computeHealth.name, () => {
       expect(md).toContain('# Catalog Health & Recovery Plan')
       expect(md).toContain('**Thumbnails:** 30% — 3 of 10; 7 missing:')
       expect(md).toContain('vam run analyze')
+      // Never-run duplicate detection is something to do, not something complete.
+      const needsAction = md.indexOf('### ❌ Needs action')
+      expect(md.indexOf('**Duplicates:** never run')).toBeGreaterThan(needsAction)
+      expect(md.indexOf('**Bursts:** never run')).toBeGreaterThan(needsAction)
     } finally {
       catalog.close()
     }

@@ -97,15 +97,25 @@ export function renderMarkdown(report: HealthReportDto, plan: HealthPlanDto): st
   )
   const gaps = report.coverage.filter((c) => c.available && !c.informational && c.missing > 0)
   const unavailable = report.coverage.filter((c) => !c.available)
+  // Duplicates and bursts need action when never run, out of date, or waiting for review.
+  const review = [
+    { label: 'Duplicates', stats: report.duplicates, command: 'vam run duplicates' },
+    { label: 'Bursts', stats: report.bursts, command: 'vam run bursts' },
+  ].map((g) => ({
+    line: groupLine(g.label, g.stats, g.command),
+    open:
+      g.stats.available && (g.stats.lastRunAt === null || g.stats.stale || g.stats.unresolved > 0),
+  }))
   out.push('### ✅ Complete', '')
-  if (complete.length === 0) out.push('- nothing yet')
+  if (complete.length === 0 && review.every((r) => r.open)) out.push('- nothing yet')
   for (const c of complete) out.push(coverageLine(c))
-  out.push(groupLine('Duplicates', report.duplicates, 'vam run duplicates'))
-  out.push(groupLine('Bursts', report.bursts, 'vam run bursts'))
+  for (const r of review) if (!r.open) out.push(r.line)
   out.push('')
   out.push('### ❌ Needs action', '')
-  if (gaps.length === 0) out.push('- nothing: every available datum is complete')
+  if (gaps.length === 0 && !review.some((r) => r.open))
+    out.push('- nothing: every available datum is complete')
   for (const c of gaps) out.push(coverageLine(c))
+  for (const r of review) if (r.open) out.push(r.line)
   out.push('')
   if (unavailable.length > 0) {
     out.push('### ⏸ Not available', '')
