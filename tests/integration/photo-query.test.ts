@@ -33,6 +33,18 @@ describe(PhotoRepository.name, () => {
     expect(best.items.map((p) => p.name)).toEqual(['5.jpg', '4.jpg', '3.jpg', '2.jpg', '1.jpg', '6.jpg'])
     const worst = repo.page({ offset: 0, limit: 2, sort: 'quality' })
     expect(worst.items.map((p) => p.name)).toEqual(['6.jpg', '1.jpg'])
+    // Pages that cross from scored to unscored photos, with and without a filter.
+    const across = repo.page({ offset: 4, limit: 2, sort: 'quality', descending: true })
+    expect(across.items.map((p) => p.name)).toEqual(['1.jpg', '6.jpg'])
+    const filtered = repo.page({
+      offset: 1,
+      limit: 10,
+      sort: 'quality',
+      descending: true,
+      filter: { dateFrom: '2020-01-03T00:00:00' },
+    })
+    expect(filtered.total).toBe(4)
+    expect(filtered.items.map((p) => p.name)).toEqual(['4.jpg', '3.jpg', '6.jpg'])
     catalog.close()
   })
 

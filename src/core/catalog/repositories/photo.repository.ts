@@ -1,6 +1,17 @@
 import type { Database } from 'better-sqlite3'
-import type { FolderCount, PhotoFilter, PhotoPage, PhotoQuery } from '../../../shared/contract/photos'
-import type { DateSource, MediaFormat, MediaKind, PhotoRecord, PhotoSummary } from '../../../shared/photos'
+import type {
+  FolderCount,
+  PhotoFilter,
+  PhotoPage,
+  PhotoQuery,
+} from '../../../shared/contract/photos'
+import type {
+  DateSource,
+  MediaFormat,
+  MediaKind,
+  PhotoRecord,
+  PhotoSummary,
+} from '../../../shared/photos'
 
 /** A photos row as SQLite returns it. */
 export interface PhotoRow {
@@ -41,7 +52,21 @@ export interface PhotoRow {
 const SUMMARY_COLUMNS =
   'p.id, p.path, p.name, p.folder, p.format, p.width, p.height, p.size, p.taken_at, p.missing_since'
 
-export function toSummary(r: Pick<PhotoRow, 'id' | 'path' | 'name' | 'folder' | 'format' | 'width' | 'height' | 'size' | 'taken_at' | 'missing_since'>): PhotoSummary {
+export function toSummary(
+  r: Pick<
+    PhotoRow,
+    | 'id'
+    | 'path'
+    | 'name'
+    | 'folder'
+    | 'format'
+    | 'width'
+    | 'height'
+    | 'size'
+    | 'taken_at'
+    | 'missing_since'
+  >,
+): PhotoSummary {
   return {
     id: r.id,
     path: r.path,
@@ -94,7 +119,10 @@ export function likePrefix(text: string): string {
  * WHERE clause of a grid filter. Each filter is index-backed (see migration 0001). Features add
  * their clauses here (duplicates, bursts, quality band, tags) when their tables exist.
  */
-export function filterClause(filter: PhotoFilter | undefined): { sql: string; params: Record<string, unknown> } {
+export function filterClause(filter: PhotoFilter | undefined): {
+  sql: string
+  params: Record<string, unknown>
+} {
   const where: string[] = []
   const params: Record<string, unknown> = {}
   if (!filter) return { sql: '', params }
@@ -119,12 +147,15 @@ export function filterClause(filter: PhotoFilter | undefined): { sql: string; pa
     where.push(`TRIM(COALESCE(p.make, '') || ' ' || COALESCE(p.model, '')) = @camera`)
     params.camera = filter.camera
   }
-  if (filter.hasGps !== undefined) where.push(filter.hasGps ? 'p.gps_lat IS NOT NULL' : 'p.gps_lat IS NULL')
+  if (filter.hasGps !== undefined)
+    where.push(filter.hasGps ? 'p.gps_lat IS NOT NULL' : 'p.gps_lat IS NULL')
   if (filter.missing !== undefined) {
     where.push(filter.missing ? 'p.missing_since IS NOT NULL' : 'p.missing_since IS NULL')
   }
   if (filter.hasErrors !== undefined) {
-    where.push(`${filter.hasErrors ? '' : 'NOT '}EXISTS (SELECT 1 FROM item_errors e WHERE e.photo_id = p.id)`)
+    where.push(
+      `${filter.hasErrors ? '' : 'NOT '}EXISTS (SELECT 1 FROM item_errors e WHERE e.photo_id = p.id)`,
+    )
   }
   if (filter.geohashPrefix) {
     where.push(`p.geohash >= @ghLow AND p.geohash < @ghHigh`)
@@ -134,11 +165,17 @@ export function filterClause(filter: PhotoFilter | undefined): { sql: string; pa
   if (filter.bbox) {
     const [south, west, north, east] = filter.bbox
     where.push('p.gps_lat BETWEEN @south AND @north')
-    where.push(west <= east ? 'p.gps_lon BETWEEN @west AND @east' : '(p.gps_lon >= @west OR p.gps_lon <= @east)')
+    where.push(
+      west <= east
+        ? 'p.gps_lon BETWEEN @west AND @east'
+        : '(p.gps_lon >= @west OR p.gps_lon <= @east)',
+    )
     Object.assign(params, { south, west, north, east })
   }
   if (filter.text) {
-    where.push(`(p.name LIKE @text ESCAPE '\\' OR p.make LIKE @text ESCAPE '\\' OR p.model LIKE @text ESCAPE '\\')`)
+    where.push(
+      `(p.name LIKE @text ESCAPE '\\' OR p.make LIKE @text ESCAPE '\\' OR p.model LIKE @text ESCAPE '\\')`,
+    )
     params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   }
   if (filter.tag) {
@@ -179,7 +216,7 @@ const SORT_SQL: Record<NonNullable<PhotoQuery['sort']>, string> = {
   name: 'p.name {dir}, p.id {dir}',
   size: 'p.size {dir}, p.id {dir}',
   imported: 'p.imported_at {dir}, p.id {dir}',
-  // Photos without a score (not analysed yet) sort lowest.
+  // Not used by page(): see qualityPage (index walks instead of a sort).
   quality: '(SELECT score FROM quality q WHERE q.photo_id = p.id) {dir}, p.id {dir}',
 }
 
@@ -200,10 +237,61 @@ export class PhotoRepository {
     const total = (
       this.db.prepare(`SELECT COUNT(*) AS n FROM photos p ${where}`).get(params) as { n: number }
     ).n
+    if (query.sort === 'quality') {
+      const items = this.qualityPage(query, where, params, total).map(toSummary)
+      return { total, offset: query.offset, items }
+    }
     const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM photos p ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM photos p ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      )
       .all({ ...params, limit: query.limit, offset: query.offset }) as PhotoRow[]
     return { total, offset: query.offset, items: rows.map(toSummary) }
+  }
+
+  /**
+   * Quality order without sorting the table: scored photos walk the quality_score index, the
+   * unscored (not analysed yet) follow in id order — last when best-first, first when worst-first.
+   * Two index walks split at the scored count, instead of a 100k-row sort per page.
+   */
+  private qualityPage(
+    query: PhotoQuery,
+    where: string,
+    params: Record<string, unknown>,
+    total: number,
+  ): PhotoRow[] {
+    const dir = query.descending ? 'DESC' : 'ASC'
+    const scoredFrom = `FROM quality q JOIN photos p ON p.id = q.photo_id ${where}`
+    // Unfiltered, every quality row is a photo's (ON DELETE CASCADE): count the index alone.
+    const countSql = where
+      ? `SELECT COUNT(*) AS n ${scoredFrom}`
+      : 'SELECT COUNT(*) AS n FROM quality'
+    const scoredCount = (this.db.prepare(countSql).get(params) as { n: number }).n
+    const unscoredWhere = `${where ? `${where} AND` : 'WHERE'} NOT EXISTS (SELECT 1 FROM quality q WHERE q.photo_id = p.id)`
+    const parts = [
+      { from: scoredFrom, order: `q.score ${dir}, q.photo_id ${dir}`, count: scoredCount },
+      { from: `FROM photos p ${unscoredWhere}`, order: `p.id ${dir}`, count: total - scoredCount },
+    ]
+    if (!query.descending) parts.reverse()
+    const rows: PhotoRow[] = []
+    let offset = query.offset
+    for (const part of parts) {
+      const limit = query.limit - rows.length
+      if (limit <= 0) break
+      if (offset >= part.count) {
+        offset -= part.count
+        continue
+      }
+      rows.push(
+        ...(this.db
+          .prepare(
+            `SELECT ${SUMMARY_COLUMNS} ${part.from} ORDER BY ${part.order} LIMIT @limit OFFSET @offset`,
+          )
+          .all({ ...params, limit, offset }) as PhotoRow[]),
+      )
+      offset = 0
+    }
+    return rows
   }
 
   get(id: number): PhotoRow | undefined {
@@ -235,6 +323,8 @@ export class PhotoRepository {
 
   /** Streams every row in id order (export); never materialises the whole table. */
   *iterateAll(): IterableIterator<PhotoRow> {
-    yield* this.db.prepare('SELECT * FROM photos ORDER BY id').iterate() as IterableIterator<PhotoRow>
+    yield* this.db
+      .prepare('SELECT * FROM photos ORDER BY id')
+      .iterate() as IterableIterator<PhotoRow>
   }
 }
