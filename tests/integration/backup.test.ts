@@ -1,33 +1,16 @@
 import Database from 'better-sqlite3'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { backupCatalog } from '../../src/core/catalog/backup-service'
 import { checkIntegrity, restoreBackupFile } from '../../src/core/catalog/backup'
 import { openCatalog } from '../../src/core/catalog/open-catalog'
 import { BackupRepository } from '../../src/core/catalog/repositories/backup.repository'
 import { SettingsRepository } from '../../src/core/catalog/repositories/settings.repository'
-import { runCli } from '../../src/cli/main'
+import { vam } from '../helpers/run-cli'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
-
-/** Runs `vam …` in-process and captures stdout. */
-async function vam(...argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = []
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    chunks.push(String(chunk))
-    return true
-  })
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-  try {
-    const code = await runCli(argv)
-    return { code, out: chunks.join('') }
-  } finally {
-    spy.mockRestore()
-    errSpy.mockRestore()
-  }
-}
 
 const setting = (file: string, key: string) => {
   const db = new Database(file, { readonly: true })

@@ -1,33 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
-import { describe, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/cli/main'
+import { describe, expect, it } from 'vitest'
+import { vam } from '../helpers/run-cli'
 import { writeTinyClip } from '../helpers/clip-tiny'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
-
-/** Runs `vam …` in-process and captures stdout and stderr. */
-async function vam(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk))
-    return true
-  })
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk))
-    return true
-  })
-  try {
-    const code = await runCli(argv)
-    return { code, out: out.join(''), err: err.join('') }
-  } finally {
-    outSpy.mockRestore()
-    errSpy.mockRestore()
-  }
-}
 
 describe('vam model / search / similar / tags', () => {
   it('sets a model, embeds, searches, and edits the taxonomy', async () => {

@@ -1,28 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/cli/main'
+import { describe, expect, it } from 'vitest'
+import { vam } from '../helpers/run-cli'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const FIXTURES = path.resolve('tests/fixtures/photos')
 const tempDir = useTempDirs()
-
-/** Runs `vam …` in-process and captures stdout. */
-async function vam(...argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = []
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    chunks.push(String(chunk))
-    return true
-  })
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-  try {
-    const code = await runCli(argv)
-    return { code, out: chunks.join('') }
-  } finally {
-    spy.mockRestore()
-    errSpy.mockRestore()
-  }
-}
 
 describe('vam health / vam plan', () => {
   it('reports, plans, runs the plan and reports again, as text, JSON and Markdown', async () => {

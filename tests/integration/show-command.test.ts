@@ -1,25 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
-import { runCli } from '../../src/cli/main'
+import { describe, expect, it } from 'vitest'
+import { vam } from '../helpers/run-cli'
 import { useTempDirs } from '../helpers/temp-dir'
 
 const tempDir = useTempDirs()
 const PHOTOS = path.resolve(__dirname, '../fixtures/photos')
-
-async function vam(...argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = []
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((c) => (chunks.push(String(c)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-  try {
-    return { code: await runCli(argv), out: chunks.join('') }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
 
 describe('vam show', () => {
   it('prints every field with hashes as 16-hex and the quality parts, by path or id', async () => {
